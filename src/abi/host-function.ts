@@ -1,0 +1,81 @@
+import type { GuestMemory } from './memory.js';
+import { ContractViolation, Trap } from './trap.js';
+import { describe } from './describe.js';
+import { liftFlat, lowerFlat, store, type FlatValue } from './values.js';
+import { flatten, sizeOf, type WitType } from './wit.js';
+
+/** What every import needs from the instance it serves. */
+export interface ImportContext {
+  /** The guest's memory; only valid once the instance exists. */
+  memory(): GuestMemory;
+  /** When set, one line per call is handed here (`--trace`). */
+  readonly trace: ((line: string) => void) | undefined;
+}
+
+/** An import described by its WIT signature; `impl` sees lifted values. */
+export interface HostFunctionSpec {
+  readonly params: readonly (readonly [string, WitType])[];
+  readonly result?: WitType;
+  // Each import's implementation declares its own parameter types.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly impl: (...args: any[]) => unknown;
+}
+
+export type CoreFunction = (...args: FlatValue[]) => FlatValue | undefined;
+
+/**
+ * Turns a WIT-level implementation into the core-wasm function the guest
+ * imports: lifts the flat arguments, calls `impl`, lowers its result (to the
+ * return pointer when it does not fit one core value), and turns contract
+ * violations into traps that name the import.
+ */
+export function hostFunction(
+  ctx: ImportContext,
+  qualifiedName: string,
+  spec: HostFunctionSpec,
+): CoreFunction {
+  const { params, result, impl } = spec;
+  const viaPointer = result !== undefined && flatten(result).length > 1;
+  const resultSize = result ? sizeOf(result) : 0;
+
+  return (...args: FlatValue[]): FlatValue | undefined => {
+    let values: unknown[] = [];
+    try {
+      const mem = ctx.memory();
+      const at = { i: 0 };
+      values = params.map(([name, type]) => liftFlat(mem, type, args, at, name));
+      const rp = viaPointer ? Number(args[at.i]) >>> 0 : 0;
+      if (viaPointer) mem.check(rp, resultSize, 'return pointer');
+      const value = impl(...values);
+      if (ctx.trace) ctx.trace(`${qualifiedName}(${values.map(describe).join(', ')}) -> ${describe(value)}`);
+      if (result === undefined) return undefined;
+      if (!viaPointer) return lowerFlat(result, value);
+      mem.bytes.fill(0, rp, rp + resultSize);
+      store(mem, result, rp, value);
+      return undefined;
+    } catch (err) {
+      const trap =
+        err instanceof Trap
+          ? err
+          : new Trap(
+              `${qualifiedName}: ${err instanceof ContractViolation ? '' : 'host error: '}${(err as Error).message}`,
+            );
+      if (ctx.trace)
+        ctx.trace(`${qualifiedName}(${values.map(describe).join(', ')}) -> trap: ${trap.message}`);
+      throw trap;
+    }
+  };
+}
+
+/** A module's imports: WIT function name to spec. */
+export type ModuleSpec = Readonly<Record<string, HostFunctionSpec>>;
+
+export function hostModule(
+  ctx: ImportContext,
+  module: string,
+  spec: ModuleSpec,
+): Record<string, CoreFunction> {
+  return Object.fromEntries(
+    Object.entries(spec).map(([name, fn]) => [name, hostFunction(ctx, `${module}.${name}`, fn)]),
+  );
+}

@@ -1,0 +1,85 @@
+import { hex, violation } from './trap.js';
+
+type Realloc = (oldPtr: number, oldSize: number, align: number, newSize: number) => number;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The guest's linear memory as the host reads and writes it. Every access is
+ * bounds-checked; views are refreshed whenever the memory has grown (a call
+ * to `cabi_realloc` may grow it). Address 0 is ordinary memory.
+ */
+export class GuestMemory {
+  private buffer: ArrayBuffer;
+  private bytesView: Uint8Array;
+  private dataView: DataView;
+
+  constructor(
+    private readonly memory: WebAssembly.Memory,
+    private readonly realloc: Realloc | undefined,
+  ) {
+    this.buffer = memory.buffer;
+    this.bytesView = new Uint8Array(this.buffer);
+    this.dataView = new DataView(this.buffer);
+  }
+
+  private refresh(): void {
+    if (this.memory.buffer !== this.buffer) {
+      this.buffer = this.memory.buffer;
+      this.bytesView = new Uint8Array(this.buffer);
+      this.dataView = new DataView(this.buffer);
+    }
+  }
+
+  get size(): number {
+    this.refresh();
+    return this.buffer.byteLength;
+  }
+
+  get bytes(): Uint8Array {
+    this.refresh();
+    return this.bytesView;
+  }
+
+  get view(): DataView {
+    this.refresh();
+    return this.dataView;
+  }
+
+  /** Checks that [ptr, ptr + len) lies inside memory; `what` names the argument. */
+  check(ptr: number, len: number, what: string): void {
+    const size = this.size;
+    if (ptr < 0 || len < 0 || ptr + len > size) {
+      violation(`${what} ${hex(ptr)}+${len} is outside guest memory (${size} bytes)`);
+    }
+  }
+
+  /** A view of guest bytes, valid until the guest runs again. */
+  slice(ptr: number, len: number, what: string): Uint8Array {
+    this.check(ptr, len, what);
+    return this.bytesView.subarray(ptr, ptr + len);
+  }
+
+  string(ptr: number, len: number, what: string): string {
+    const bytes = this.slice(ptr, len, what);
+    try {
+      return utf8.decode(bytes);
+    } catch {
+      return violation(`${what} at ${hex(ptr)} (${len} bytes) is not valid UTF-8`);
+    }
+  }
+
+  /** Allocates guest memory through the guest's `cabi_realloc`, checking what it returns. */
+  alloc(align: number, size: number): number {
+    if (!this.realloc) return violation('the guest exports no cabi_realloc, so the host cannot return data');
+    const ptr = this.realloc(0, 0, align, size) >>> 0;
+    const memSize = this.size;
+    if (ptr + size > memSize) {
+      violation(
+        `cabi_realloc returned ${hex(ptr)} for ${size} bytes, outside guest memory (${memSize} bytes)`,
+      );
+    }
+    if (ptr % align !== 0) violation(`cabi_realloc returned ${hex(ptr)}, not aligned to ${align}`);
+    return ptr;
+  }
+}

@@ -1,0 +1,209 @@
+import type { GuestMemory } from './memory.js';
+import { violation } from './trap.js';
+import {
+  alignment,
+  casesOf,
+  flatten,
+  memberOffsets,
+  payloadOffset,
+  sizeOf,
+  type Tagged,
+  type WitType,
+} from './wit.js';
+
+/** Flat core-wasm values as JavaScript sees them: i32 as number, i64 as bigint. */
+export type FlatValue = number | bigint;
+
+const encoder = new TextEncoder();
+
+function caseAt(t: WitType, tag: number, what: string): readonly [string, WitType | undefined] {
+  const c = casesOf(t)[tag];
+  if (!c) violation(`${what}: invalid ${t.kind} tag ${tag}`);
+  return c;
+}
+
+const asI32 = (v: FlatValue | undefined): number =>
+  typeof v === 'bigint' ? Number(BigInt.asIntN(32, v)) : (v ?? 0);
+const asI64 = (v: FlatValue | undefined): bigint => (typeof v === 'bigint' ? v : BigInt(v ?? 0));
+
+/** Reads one parameter from the flat argument list, advancing `at.i`. */
+export function liftFlat(
+  mem: GuestMemory,
+  t: WitType,
+  args: readonly FlatValue[],
+  at: { i: number },
+  what: string,
+): unknown {
+  const next = (): FlatValue | undefined => args[at.i++];
+  switch (t.kind) {
+    case 'u8':
+      return asI32(next()) & 0xff;
+    case 'u16':
+      return asI32(next()) & 0xffff;
+    case 'u32':
+      return asI32(next()) >>> 0;
+    case 'u64':
+      return BigInt.asUintN(64, asI64(next()));
+    case 'bool':
+      return asI32(next()) !== 0;
+    case 'string':
+      return mem.string(asI32(next()) >>> 0, asI32(next()) >>> 0, what);
+    case 'list':
+      return loadList(mem, t.elem, asI32(next()) >>> 0, asI32(next()) >>> 0, what);
+    case 'tuple':
+      return t.items.map((item) => liftFlat(mem, item, args, at, what));
+    case 'record':
+      return Object.fromEntries(
+        t.fields.map(([name, f]) => [name, liftFlat(mem, f, args, at, `${what}.${name}`)]),
+      );
+    default: {
+      const tag = asI32(next()) >>> 0;
+      const [name, payload] = caseAt(t, tag, what);
+      const width = flatten(t).length - 1;
+      const end = at.i + width;
+      const val = payload ? liftFlat(mem, payload, args, at, what) : undefined;
+      at.i = end;
+      return fromCase(t, name, val);
+    }
+  }
+}
+
+function fromCase(t: WitType, name: string, val: unknown): unknown {
+  if (t.kind === 'enum') return name;
+  if (t.kind === 'option') return name === 'some' ? val : undefined;
+  return { tag: name, val } satisfies Tagged;
+}
+
+function toCase(t: WitType, value: unknown): { tag: number; val: unknown } {
+  if (t.kind === 'option') return value === undefined ? { tag: 0, val: undefined } : { tag: 1, val: value };
+  if (t.kind === 'enum') return { tag: t.cases.indexOf(value as string), val: undefined };
+  const { tag, val } = value as Tagged;
+  return { tag: casesOf(t).findIndex(([name]) => name === tag), val };
+}
+
+function loadList(mem: GuestMemory, elem: WitType, ptr: number, len: number, what: string): unknown {
+  const size = sizeOf(elem);
+  mem.check(ptr, len * size, what);
+  // A view, not a copy: valid until the guest runs again, which is all an import needs.
+  if (elem.kind === 'u8') return mem.bytes.subarray(ptr, ptr + len);
+  if (ptr % alignment(elem) !== 0) violation(`${what}: list pointer 0x${ptr.toString(16)} is misaligned`);
+  const out: unknown[] = [];
+  for (let k = 0; k < len; k++) out.push(load(mem, elem, ptr + k * size, `${what}[${k}]`));
+  return out;
+}
+
+/** Reads a value stored in guest memory at `ptr`. */
+export function load(mem: GuestMemory, t: WitType, ptr: number, what: string): unknown {
+  const view = mem.view;
+  switch (t.kind) {
+    case 'u8':
+      return view.getUint8(ptr);
+    case 'u16':
+      return view.getUint16(ptr, true);
+    case 'u32':
+      return view.getUint32(ptr, true);
+    case 'u64':
+      return view.getBigUint64(ptr, true);
+    case 'bool':
+      return view.getUint8(ptr) !== 0;
+    case 'string':
+      return mem.string(view.getUint32(ptr, true), view.getUint32(ptr + 4, true), what);
+    case 'list':
+      return loadList(mem, t.elem, view.getUint32(ptr, true), view.getUint32(ptr + 4, true), what);
+    case 'tuple':
+    case 'record': {
+      const items = t.kind === 'tuple' ? t.items : t.fields.map(([, f]) => f);
+      const offsets = memberOffsets(items);
+      const values = items.map((item, k) => load(mem, item, ptr + (offsets[k] ?? 0), what));
+      return t.kind === 'tuple' ? values : Object.fromEntries(t.fields.map(([name], k) => [name, values[k]]));
+    }
+    default: {
+      const tag = view.getUint8(ptr);
+      const [name, payload] = caseAt(t, tag, what);
+      const val = payload ? load(mem, payload, ptr + payloadOffset(t), what) : undefined;
+      return fromCase(t, name, val);
+    }
+  }
+}
+
+/** Lowers a string or list into freshly allocated guest memory; returns [ptr, len]. */
+function storeList(mem: GuestMemory, t: WitType, value: unknown): [number, number] {
+  if (t.kind === 'string' || (t.kind === 'list' && t.elem.kind === 'u8')) {
+    const bytes = t.kind === 'string' ? encoder.encode(value as string) : (value as Uint8Array);
+    const ptr = mem.alloc(1, bytes.length);
+    mem.bytes.set(bytes, ptr);
+    return [ptr, bytes.length];
+  }
+  if (t.kind !== 'list') return violation(`cannot lower ${t.kind} as a list`);
+  const items = value as unknown[];
+  const size = sizeOf(t.elem);
+  const ptr = mem.alloc(alignment(t.elem), items.length * size);
+  mem.bytes.fill(0, ptr, ptr + items.length * size);
+  items.forEach((item, k) => {
+    store(mem, t.elem, ptr + k * size, item);
+  });
+  return [ptr, items.length];
+}
+
+/**
+ * Stores `value` at `ptr`. Callers zero the destination first, so tags and
+ * bools read back as whole u32 words wherever the layout leaves them room.
+ */
+export function store(mem: GuestMemory, t: WitType, ptr: number, value: unknown): void {
+  switch (t.kind) {
+    case 'u8':
+    case 'bool':
+      mem.view.setUint8(ptr, Number(value));
+      return;
+    case 'u16':
+      mem.view.setUint16(ptr, value as number, true);
+      return;
+    case 'u32':
+      mem.view.setUint32(ptr, value as number, true);
+      return;
+    case 'u64':
+      mem.view.setBigUint64(ptr, value as bigint, true);
+      return;
+    case 'string':
+    case 'list': {
+      const [p, len] = storeList(mem, t, value);
+      mem.view.setUint32(ptr, p, true);
+      mem.view.setUint32(ptr + 4, len, true);
+      return;
+    }
+    case 'tuple':
+    case 'record': {
+      const items = t.kind === 'tuple' ? t.items : t.fields.map(([, f]) => f);
+      const values =
+        t.kind === 'tuple'
+          ? (value as unknown[])
+          : t.fields.map(([name]) => (value as Record<string, unknown>)[name]);
+      memberOffsets(items).forEach((offset, k) => {
+        store(mem, items[k] as WitType, ptr + offset, values[k]);
+      });
+      return;
+    }
+    default: {
+      const { tag, val } = toCase(t, value);
+      mem.view.setUint8(ptr, tag);
+      const payload = casesOf(t)[tag]?.[1];
+      if (payload) store(mem, payload, ptr + payloadOffset(t), val);
+    }
+  }
+}
+
+/** Lowers a result that flattens to a single core value. */
+export function lowerFlat(t: WitType, value: unknown): FlatValue {
+  switch (t.kind) {
+    case 'u64':
+      return BigInt.asIntN(64, value as bigint);
+    case 'bool':
+      return value ? 1 : 0;
+    case 'u8':
+    case 'u16':
+    case 'u32':
+      return (value as number) | 0;
+    default:
+      return toCase(t, value).tag;
+  }
+}

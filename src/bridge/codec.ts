@@ -1,0 +1,96 @@
+import type { FieldEntry } from '../engine/fields.js';
+
+/**
+ * A cursor over the channel's message area: the guest thread encodes a call
+ * with it, the I/O thread decodes it and encodes the reply in the same place.
+ * Little-endian, length-prefixed, no allocation beyond the strings it returns.
+ */
+export class Codec {
+  pos = 0;
+  constructor(readonly buf: Buffer) {}
+
+  reset(): this {
+    this.pos = 0;
+    return this;
+  }
+
+  private room(n: number): number {
+    const at = this.pos;
+    if (at + n > this.buf.length) throw new RangeError(`message of more than ${this.buf.length} bytes`);
+    this.pos += n;
+    return at;
+  }
+
+  u32(v: number): this {
+    this.buf.writeUInt32LE(v >>> 0, this.room(4));
+    return this;
+  }
+
+  i32(v: number): this {
+    this.buf.writeInt32LE(v | 0, this.room(4));
+    return this;
+  }
+
+  u64(v: bigint): this {
+    this.buf.writeBigUInt64LE(BigInt.asUintN(64, v), this.room(8));
+    return this;
+  }
+
+  str(s: string): this {
+    const len = Buffer.byteLength(s);
+    this.u32(len);
+    this.buf.write(s, this.room(len), len, 'utf8');
+    return this;
+  }
+
+  /** Reserves `n` bytes, prefixed by their length, and returns where they start. */
+  reserve(n: number): number {
+    this.u32(n);
+    return this.room(n);
+  }
+
+  bytes(b: Uint8Array): this {
+    this.buf.set(b, this.reserve(b.length));
+    return this;
+  }
+
+  entries(list: readonly FieldEntry[] | undefined): this {
+    if (list === undefined) return this.i32(-1);
+    this.i32(list.length);
+    for (const [name, value] of list) this.str(name).str(value);
+    return this;
+  }
+
+  readU32(): number {
+    return this.buf.readUInt32LE(this.room(4));
+  }
+
+  readI32(): number {
+    return this.buf.readInt32LE(this.room(4));
+  }
+
+  readU64(): bigint {
+    return this.buf.readBigUInt64LE(this.room(8));
+  }
+
+  readStr(): string {
+    const len = this.readU32();
+    const at = this.room(len);
+    return this.buf.toString('utf8', at, at + len);
+  }
+
+  /** A view into the message area: copy it before the next call. */
+  readBytes(): Buffer {
+    const len = this.readU32();
+    const at = this.room(len);
+    return this.buf.subarray(at, at + len);
+  }
+
+  readEntries(): FieldEntry[] | undefined {
+    const n = this.readI32();
+    if (n < 0) return undefined;
+    const out: FieldEntry[] = [];
+    for (let k = 0; k < n; k++) out.push([this.readStr(), this.readStr()]);
+    return out;
+  }
+}

@@ -1,0 +1,126 @@
+import type { FieldEntry } from '../fields.js';
+import { Signal, until } from './signal.js';
+
+/** Bytes queued for the network before a writer has to wait. */
+const HIGH_WATER = 1024 * 1024;
+
+/** Why a write was refused; the guest sees the stream's error value. */
+export class BodyWriteError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BodyWriteError';
+  }
+}
+
+/**
+ * A body the guest writes (a request it sends, or a response it serves).
+ * Until a consumer attaches, writes are buffered up to `limit` bytes (guests
+ * of the v1 era write the whole body before `handle`); once attached, a
+ * writer waits while more than HIGH_WATER bytes are queued.
+ */
+export class OutgoingBody {
+  private chunks: Buffer[] = [];
+  private queued = 0;
+  private attached = false;
+  private state: 'open' | 'ended' | 'failed' = 'open';
+  private error: Error | undefined;
+  private trailerList: FieldEntry[] | undefined;
+  /** Bytes written so far. */
+  written = 0;
+  /** Writes made since the body's message was handed over (`handle`, `set-response-outparam`). */
+  writesAfterHandover: number | undefined;
+  readonly changed = new Signal();
+
+  constructor(private readonly limit: number) {}
+
+  get open(): boolean {
+    return this.state === 'open';
+  }
+
+  get failed(): boolean {
+    return this.state === 'failed';
+  }
+
+  get ended(): boolean {
+    return this.state === 'ended';
+  }
+
+  get trailers(): FieldEntry[] | undefined {
+    return this.trailerList;
+  }
+
+  /** Whether a write now would be taken without waiting (or fail at once): pollable readiness. */
+  get writable(): boolean {
+    return this.state !== 'open' || (this.attached ? this.queued < HIGH_WATER : this.queued < this.limit);
+  }
+
+  /** Marks the moment the message this body belongs to was handed to the host. */
+  handOver(): void {
+    this.writesAfterHandover ??= 0;
+  }
+
+  /** Takes a copy of `data`; resolves once it is buffered (waiting for room when a consumer is attached). */
+  async write(data: Uint8Array): Promise<void> {
+    if (this.state === 'failed') throw this.error ?? new BodyWriteError('stream failed');
+    if (this.state === 'ended') throw new BodyWriteError('stream already finished');
+    if (!this.attached && this.queued + data.length > this.limit) {
+      this.fail(
+        new BodyWriteError(`body exceeds the ${this.limit}-byte buffer for data written before it is sent`),
+      );
+      throw this.error as Error;
+    }
+    if (data.length === 0) return;
+    this.chunks.push(Buffer.from(data));
+    this.queued += data.length;
+    this.written += data.length;
+    if (this.writesAfterHandover !== undefined) this.writesAfterHandover++;
+    this.changed.notify();
+    if (this.attached) {
+      await until(this.changed, () => this.queued < HIGH_WATER || this.failed);
+      if (this.failed) throw this.error as Error;
+    }
+  }
+
+  /** Ends the body, with trailers if given (`finish-outgoing-stream`, or the stream dropped). */
+  end(trailers?: FieldEntry[]): void {
+    if (this.state !== 'open') return;
+    this.state = 'ended';
+    this.trailerList = trailers;
+    this.changed.notify();
+  }
+
+  /** The consumer failed (socket closed, limit exceeded): later writes get the error. */
+  fail(error: Error): void {
+    if (this.state === 'failed') return;
+    this.state = 'failed';
+    this.error = error;
+    this.chunks = [];
+    this.queued = 0;
+    this.changed.notify();
+  }
+
+  /** Everything written so far when the body has ended: sent with a content-length. */
+  takeAll(): Buffer {
+    const all = Buffer.concat(this.chunks);
+    this.chunks = [];
+    this.queued = 0;
+    return all;
+  }
+
+  /** The consumer's side: every chunk as it is written, until the body ends. */
+  async *drain(): AsyncGenerator<Buffer> {
+    this.attached = true;
+    for (;;) {
+      const chunk = this.chunks.shift();
+      if (chunk) {
+        this.queued -= chunk.length;
+        this.changed.notify();
+        yield chunk;
+        continue;
+      }
+      if (this.state === 'ended') return;
+      if (this.state === 'failed') throw this.error as Error;
+      await this.changed.wait();
+    }
+  }
+}

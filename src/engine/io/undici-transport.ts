@@ -1,0 +1,118 @@
+import type { Readable } from 'node:stream';
+import { Agent, type Dispatcher } from 'undici';
+import { HttpError, toHttpError, type ResponseSink, type WireRequest } from './transport.js';
+
+/** Used when the guest gives no timeout: undici's own defaults. */
+const DEFAULT_CONNECT_MS = 10_000;
+const DEFAULT_RESPONSE_MS = 300_000;
+const MAX_AGENTS = 16;
+
+/**
+ * undici keep-alive pools. A connect timeout is a property of the connector,
+ * so requests with different connect timeouts use different agents; the
+ * handful of distinct values guests use are kept, oldest closed first.
+ */
+const agents = new Map<number, Agent>();
+
+function agentFor(connectMs: number): Agent {
+  let agent = agents.get(connectMs);
+  if (!agent) {
+    if (agents.size >= MAX_AGENTS) {
+      const [oldest, old] = agents.entries().next().value as [number, Agent];
+      agents.delete(oldest);
+      void old.close();
+    }
+    agent = new Agent({ connect: { timeout: connectMs }, keepAliveTimeout: 10_000 });
+    agents.set(connectMs, agent);
+  }
+  return agent;
+}
+
+/** Closes every pooled connection (the host is shutting down). */
+export async function closeUndiciAgents(): Promise<void> {
+  const all = [...agents.values()];
+  agents.clear();
+  await Promise.all(all.map((a) => a.close()));
+}
+
+type RawFields = Dispatcher.DispatchController['rawHeaders'];
+
+function rawList(raw: RawFields): (string | Buffer)[] {
+  if (!raw) return [];
+  if (Array.isArray(raw)) return raw;
+  return Object.entries(raw).flatMap(([k, v]) =>
+    Array.isArray(v) ? v.flatMap((x) => [k, x]) : [k, String(v)],
+  );
+}
+
+/** Explains undici's timeout errors in the guest's terms. */
+function explain(err: Error & { code?: string }, request: WireRequest, connectMs: number): HttpError {
+  const { firstByteTimeoutMs: first, betweenBytesTimeoutMs: between } = request.options;
+  const where = request.origin.host;
+  switch (err.code) {
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return new HttpError(
+        'timeout-error',
+        `connect timeout: no connection to ${where} within ${connectMs} ms`,
+      );
+    case 'UND_ERR_HEADERS_TIMEOUT':
+      return new HttpError(
+        'timeout-error',
+        `first-byte timeout: no response from ${where} within ${first ?? DEFAULT_RESPONSE_MS} ms`,
+      );
+    case 'UND_ERR_BODY_TIMEOUT':
+      return new HttpError(
+        'timeout-error',
+        `between-bytes timeout: ${where} sent nothing for ${between ?? DEFAULT_RESPONSE_MS} ms`,
+      );
+    default:
+      return toHttpError(err);
+  }
+}
+
+/** Sends a request through undici's dispatcher API, streaming both bodies. */
+export function sendWithUndici(request: WireRequest, sink: ResponseSink): void {
+  const { connectTimeoutMs, firstByteTimeoutMs, betweenBytesTimeoutMs } = request.options;
+  const connectMs = connectTimeoutMs ?? DEFAULT_CONNECT_MS;
+  const handler: Dispatcher.DispatchHandler = {
+    onRequestStart(controller) {
+      sink.started({
+        resume: () => {
+          controller.resume();
+        },
+        abort: (reason) => {
+          controller.abort(reason);
+        },
+      });
+    },
+    onResponseStart(controller, statusCode) {
+      sink.head(statusCode, rawList(controller.rawHeaders));
+    },
+    onResponseData(controller, chunk) {
+      if (!sink.data(chunk)) controller.pause();
+    },
+    onResponseEnd(controller) {
+      sink.end(rawList(controller.rawTrailers));
+    },
+    onResponseError(_controller, err) {
+      sink.error(explain(err, request, connectMs));
+    },
+  };
+  try {
+    agentFor(connectMs).dispatch(
+      {
+        origin: request.origin,
+        path: request.target,
+        method: request.method,
+        headers: request.headers.flat(),
+        // undici streams an async iterable body (documented); its types list only Readable.
+        body: request.body as Buffer | Readable | null,
+        headersTimeout: firstByteTimeoutMs ?? DEFAULT_RESPONSE_MS,
+        bodyTimeout: betweenBytesTimeoutMs ?? DEFAULT_RESPONSE_MS,
+      },
+      handler,
+    );
+  } catch (err) {
+    sink.error(toHttpError(err));
+  }
+}

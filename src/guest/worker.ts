@@ -1,0 +1,30 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { describeFailure } from './failure.js';
+import { createGuest, type GuestInit } from './instance.js';
+
+/** What a guest worker reports to the main thread when it is done. */
+export type WorkerReport =
+  | { readonly kind: 'exit'; readonly code: number }
+  | { readonly kind: 'trap'; readonly message: string }
+  | { readonly kind: 'load-error'; readonly message: string };
+
+/**
+ * Worker entry: build the instance, then run it. The guest blocks this
+ * thread whenever an import waits for I/O; the I/O happens on the thread
+ * that started the worker.
+ */
+async function main(init: GuestInit): Promise<WorkerReport> {
+  let guest;
+  try {
+    guest = await createGuest(init);
+  } catch (err) {
+    return { kind: 'load-error', message: err instanceof Error ? err.message : String(err) };
+  }
+  try {
+    return { kind: 'exit', code: guest.start() };
+  } catch (err) {
+    return { kind: 'trap', message: describeFailure(err) };
+  }
+}
+
+parentPort?.postMessage(await main(workerData as GuestInit));

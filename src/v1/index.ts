@@ -1,0 +1,43 @@
+import { hostModule } from '../abi/host-function.js';
+import { consoleImports } from './console.js';
+import type { V1Host } from './host.js';
+import { outgoingHandlerImports } from './outgoing-handler.js';
+import { pollImports } from './poll.js';
+import { randomImports } from './random.js';
+import { streamsImports } from './streams.js';
+import { bodyImports } from './types/bodies.js';
+import { fieldsImports } from './types/fields.js';
+import { requestImports } from './types/requests.js';
+import { responseImports } from './types/responses.js';
+
+/** The import modules of wasi-http v1, by the names guests of that era import them under. */
+export const V1_MODULES = ['types', 'streams', 'poll', 'default-outgoing-HTTP', 'random', 'console'] as const;
+
+/** The export a v1 guest serves HTTP through. */
+export const V1_HANDLER_EXPORT = 'HTTP#handle';
+
+/** Every v1 import, ready for `WebAssembly.instantiate`. */
+export function v1Imports(host: V1Host): WebAssembly.Imports {
+  return {
+    types: hostModule(host, 'types', {
+      ...fieldsImports(host),
+      ...requestImports(host),
+      ...responseImports(host),
+      ...bodyImports(host),
+    }),
+    streams: hostModule(host, 'streams', streamsImports(host)),
+    poll: hostModule(host, 'poll', pollImports(host)),
+    'default-outgoing-HTTP': hostModule(host, 'default-outgoing-HTTP', outgoingHandlerImports(host)),
+    random: hostModule(host, 'random', randomImports(host)),
+    console: hostModule(host, 'console', consoleImports(host)),
+  };
+}
+
+/** `--http auto`: whether a module speaks v1 (imports one of its modules or exports the handler). */
+export function speaksV1(module: WebAssembly.Module): boolean {
+  const names = new Set<string>(V1_MODULES);
+  return (
+    WebAssembly.Module.imports(module).some((i) => names.has(i.module)) ||
+    WebAssembly.Module.exports(module).some((e) => e.name === V1_HANDLER_EXPORT)
+  );
+}
