@@ -20,7 +20,10 @@ describe('outgoing requests', () => {
   let certs: TestCerts;
 
   before(async () => {
-    const handler = (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse): void => {
+    const handler = (
+      req: import('node:http').IncomingMessage,
+      res: import('node:http').ServerResponse,
+    ): void => {
       req.resume();
       req.on('end', () => {
         res.setHeader('X-Multi', ['one', 'two']);
@@ -53,11 +56,22 @@ describe('outgoing requests', () => {
   });
 
   it('should send every value of a header as its own line, in order', async () => {
-    const r = await wasirun([httpc, '-H', 'X-Dup:1', '-H', 'x-dup:2', '--append', 'X-DUP:3', 'GET', `${origin.url}/`]);
+    const r = await wasirun([
+      httpc,
+      '-H',
+      'X-Dup:1',
+      '-H',
+      'x-dup:2',
+      '--append',
+      'X-DUP:3',
+      'GET',
+      `${origin.url}/`,
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const raw = origin.seen.at(-1)?.rawHeaders ?? [];
     const dups = [];
-    for (let i = 0; i < raw.length; i += 2) if (raw[i]?.toLowerCase() === 'x-dup') dups.push(`${raw[i]}=${raw[i + 1]}`);
+    for (let i = 0; i < raw.length; i += 2)
+      if (raw[i]?.toLowerCase() === 'x-dup') dups.push(`${raw[i]}=${raw[i + 1]}`);
     assert.deepEqual(dups, ['X-Dup=1', 'x-dup=2', 'X-DUP=3']);
   });
 
@@ -73,7 +87,10 @@ describe('outgoing requests', () => {
       [['host', origin.authority]],
     );
     for (const [name, value] of seen) {
-      assert.ok(!['close', 'timeout=1', 'gzip', 'websocket', 'trailers', 'evil.example'].includes(value), `${name}: ${value}`);
+      assert.ok(
+        !['close', 'timeout=1', 'gzip', 'websocket', 'trailers', 'evil.example'].includes(value),
+        `${name}: ${value}`,
+      );
     }
     assert.ok(seen.some(([n, v]) => n === 'x-kept' && v === 'yes'));
   });
@@ -92,11 +109,19 @@ describe('outgoing requests', () => {
   });
 
   it('should POST a body written before handle with a content-length', async () => {
-    const r = await wasirun([httpc, '-H', 'Content-Type:application/json', '-d', '{"foo": "bar"}', 'POST', `${origin.url}/post`]);
+    const r = await wasirun([
+      httpc,
+      '-H',
+      'Content-Type:application/json',
+      '-d',
+      '{"foo": "bar"}',
+      'POST',
+      `${origin.url}/post`,
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const seen = origin.seen.at(-1);
     assert.equal(seen?.body.toString(), '{"foo": "bar"}');
-    const headers = pairs(seen?.rawHeaders ?? []);
+    const headers = pairs(seen.rawHeaders);
     assert.ok(headers.some(([n, v]) => n === 'content-length' && v === '14'));
     assert.ok(!headers.some(([n]) => n === 'transfer-encoding'));
   });

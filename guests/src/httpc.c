@@ -311,12 +311,17 @@ static void write_body(types_outgoing_stream_t out) {
   }
 }
 
-static void send_body(types_outgoing_request_t req) {
+/* The body stream is always obtained before handle: v1 sends what it has then. */
+static types_outgoing_stream_t open_body(types_outgoing_request_t req) {
   types_outgoing_stream_t out;
   if (!types_outgoing_request_write(req, &out)) {
     printf("outgoing-request-write failed\n");
     finish(5);
   }
+  return out;
+}
+
+static void send_body(types_outgoing_stream_t out) {
   write_body(out);
   if (opt.end == END_FINISH) {
     if (opt.trailers.len > 0) {
@@ -701,13 +706,14 @@ int main(int argc, char **argv) {
       types_new_outgoing_request(&method, &u.path, &u.query, scheme, &u.authority, headers);
 
   bool has_body = opt.body != BODY_NONE || opt.trailers.len > 0 || opt.end_given;
+  types_outgoing_stream_t out = has_body ? open_body(req) : 0;
   if (has_body && !opt.after_handle) {
-    send_body(req);
+    send_body(out);
   }
   types_future_incoming_response_t future =
       default_outgoing_http_handle(req, opt.have_request_options ? &opt.request_options : NULL);
   if (has_body && opt.after_handle) {
-    send_body(req);
+    send_body(out);
   }
   if (opt.poll) {
     poll_future("", future);

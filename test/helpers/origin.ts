@@ -62,7 +62,11 @@ export const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).
  * A real HTTP or HTTPS server on 127.0.0.1, port 0. Each request's head,
  * body hash and trailers are recorded in `seen`; small bodies are kept.
  */
-export async function startOrigin(handler: Handler, tls?: { key: string; cert: string }): Promise<Origin> {
+export async function startOrigin(
+  handler: Handler,
+  tls?: { key: string; cert: string },
+  { hash = true } = {},
+): Promise<Origin> {
   const seen: Seen[] = [];
   const listener = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     const record = new Promise<Seen>((resolve) => {
@@ -72,7 +76,7 @@ export async function startOrigin(handler: Handler, tls?: { key: string; cert: s
       req.on('data', (chunk: Buffer) => {
         bytes += chunk.length;
         if (bytes <= 1 << 20) kept.push(chunk);
-        fnv.update(chunk);
+        if (hash) fnv.update(chunk);
       });
       req.on('end', () => {
         const s: Seen = {
@@ -132,8 +136,9 @@ export async function startRawOrigin(reply?: (head: string) => string | undefine
     sockets.add(socket);
     const index = received.push(Buffer.alloc(0)) - 1;
     socket.on('data', (chunk) => {
-      received[index] = Buffer.concat([received[index] as Buffer, chunk]);
-      const text = (received[index] as Buffer).toString('latin1');
+      const all = Buffer.concat([received[index] as Buffer, chunk]);
+      received[index] = all;
+      const text = all.toString('latin1');
       const answer = reply && text.includes('\r\n\r\n') ? reply(text) : undefined;
       if (answer !== undefined) socket.end(answer);
     });

@@ -111,16 +111,18 @@ export class Exchange implements ResponseSink {
     this.sent = true;
     const rb = this.requestBody;
     try {
-      if (rb && !rb.open && !rb.ended)
+      if (rb && !rb.open && !rb.ended) {
         throw new HttpError('unexpected-error', 'the request body failed before sending');
-      const trailers = rb?.ended ? rb.trailers : undefined;
+      }
+      // Trailers known now are checked now, so a bad one fails the request before any byte is sent.
+      const known = rb?.ended && rb.trailers ? checkTrailers(rb.trailers) : undefined;
       const declared = this.checked.headers.some(([name]) => name.toLowerCase() === 'trailer');
-      const transport: Transport = trailers || declared ? sendWithNodeHttp : sendWithUndici;
+      const transport: Transport = known || declared ? sendWithNodeHttp : sendWithUndici;
       transport(
         {
           ...this.checked,
-          body: !rb ? null : rb.ended ? rb.takeAll() : rb.drain(),
-          trailers: () => this.trailersFor(transport),
+          body: !rb ? null : rb.ended ? rb.takeAll() : this.stream(rb, transport === sendWithNodeHttp),
+          trailers: () => known ?? (rb?.trailers && checkTrailers(rb.trailers)),
           options: this.options,
         },
         this,
@@ -130,12 +132,12 @@ export class Exchange implements ResponseSink {
     }
   }
 
-  private trailersFor(transport: Transport): FieldEntry[] | undefined {
-    const trailers = this.requestBody?.trailers;
-    if (!trailers) return undefined;
-    if (transport === sendWithNodeHttp) return checkTrailers(trailers);
-    this.warn('trailers after a streamed request body need a `Trailer` request header; they were not sent');
-    return undefined;
+  /** A body streamed after `handle`; undici cannot send the trailers that may end it. */
+  private async *stream(body: OutgoingBody, sendsTrailers: boolean): AsyncGenerator<Buffer> {
+    yield* body.drain();
+    if (body.trailers && !sendsTrailers) {
+      this.warn('trailers after a streamed request body need a `Trailer` request header; they were not sent');
+    }
   }
 
   // ResponseSink
