@@ -413,6 +413,14 @@ void describe('wasirun failures', () => {
     assert.match(r.stderr, /^wasirun: trap: [^\n]*unreachable[^\n]*\n$/);
   });
 
+  void it('should refuse a module that is not a command (no _start) with one line and exit 1', async () => {
+    const library = await watFile('no-start.wasm', '(module (memory (export "memory") 1))');
+    const r = await run([library]);
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /^wasirun: [^\n]*_start[^\n]*\n$/);
+  });
+
   void it('should refuse a module it cannot read with one line and exit 1', async () => {
     const missing = join(tmp, 'missing.wasm');
     const r = await run([missing, 'x']);

@@ -48,7 +48,7 @@ describe('failures come back as the WIT error value', () => {
     assert.equal(await errorOf(['GET', 'http:///x']), 'invalid-url: invalid authority ""');
     assert.equal(
       await errorOf(['GET', 'ftp://127.0.0.1/x']),
-      'invalid-url: unsupported scheme "ftp": only http and https are',
+      'invalid-url: unsupported scheme "ftp": only http and https are supported',
     );
     assert.equal(
       await errorOf(['GET', 'http://127.0.0.1/a b']),

@@ -54,18 +54,28 @@ export function hostFunction(
       store(mem, result, rp, value);
       return undefined;
     } catch (err) {
-      const trap =
-        err instanceof Trap
-          ? err
-          : new Trap(
-              `${qualifiedName}: ${err instanceof ContractViolation ? '' : 'host error: '}${(err as Error).message}`,
-            );
+      const failure = asTrap(qualifiedName, err);
       if (ctx.trace)
-        ctx.trace(`${qualifiedName}(${values.map(describe).join(', ')}) -> trap: ${trap.message}`);
-      throw trap;
+        ctx.trace(`${qualifiedName}(${values.map(describe).join(', ')}) -> trap: ${describeThrown(failure)}`);
+      throw failure;
     }
   };
 }
+
+/**
+ * What an import's failure becomes. A broken contract is a trap naming the
+ * import; what the guest itself threw while the host called back into it
+ * (a wasm trap in `cabi_realloc`, WASI's exit) passes through unchanged;
+ * anything else is a host error, still named after the import.
+ */
+function asTrap(qualifiedName: string, err: unknown): unknown {
+  if (err instanceof ContractViolation) return new Trap(`${qualifiedName}: ${err.message}`);
+  if (err instanceof Trap || err instanceof WebAssembly.RuntimeError || !(err instanceof Error)) return err;
+  if (err instanceof RangeError && /call stack/i.test(err.message)) return err;
+  return new Trap(`${qualifiedName}: host error: ${err.message}`);
+}
+
+const describeThrown = (err: unknown): string => (err instanceof Error ? err.message : 'exit');
 
 /** A module's imports: WIT function name to spec. */
 export type ModuleSpec = Readonly<Record<string, HostFunctionSpec>>;

@@ -21,8 +21,14 @@ export function createChannelBuffer(): SharedArrayBuffer {
   return new SharedArrayBuffer(HEADER_BYTES + MESSAGE_BYTES);
 }
 
-const SPIN_MIN = 64;
-const SPIN_MAX = 1 << 14;
+/** Spin budgets, in iterations of one atomic load (about 8 ns each on the reference machine). */
+const SPIN_MIN = Number(process.env.GS_MIN ?? 256);
+const SPIN_MAX = Number(process.env.GS_MAX ?? 8192);
+/** The I/O thread's spin is shorter: it has other guests and sockets to serve. */
+const IO_SPIN_MIN = Number(process.env.IS_MIN ?? 128);
+const IO_SPIN_MAX = Number(process.env.IS_MAX ?? 4096);
+/** Calls answered in a row before the I/O thread lets its event loop run. */
+const BATCH = 64;
 
 /** The guest thread's end: synchronous calls. */
 export class GuestEnd {
@@ -52,14 +58,14 @@ export class GuestEnd {
     const ctl = this.ctl;
     Atomics.store(ctl, REQ, 1);
     Atomics.notify(ctl, REQ);
-    const budget = this.spin.get(op) ?? 1024;
+    const budget = this.spin.get(op) ?? SPIN_MAX;
     let n = 0;
     while (Atomics.load(ctl, RESP) === 0 && n < budget) n++;
-    if (n < budget) {
+    if (Atomics.load(ctl, RESP) !== 0) {
       this.spin.set(op, Math.min(SPIN_MAX, budget * 2));
     } else {
       while (Atomics.load(ctl, RESP) === 0) Atomics.wait(ctl, RESP, 0);
-      this.spin.set(op, Math.max(SPIN_MIN, budget >> 1));
+      this.spin.set(op, Math.max(SPIN_MIN, budget - (budget >> 2)));
     }
     Atomics.store(ctl, RESP, 0);
     const reply = this.codec.reset();
@@ -89,28 +95,63 @@ export class IoEnd {
     this.arm();
   }
 
+  private spin = IO_SPIN_MAX;
+
   stop(): void {
     this.stopped = true;
     Atomics.notify(this.ctl, REQ);
   }
 
-  private arm(): void {
-    if (this.stopped) return;
-    const wait = Atomics.waitAsync(this.ctl, REQ, 0);
-    if (wait.async) {
-      void wait.value.then(() => {
-        this.take();
-      });
-    } else {
-      this.take();
+  /**
+   * Serves calls until none comes within the spin budget, then waits with
+   * `Atomics.waitAsync`. Guests tend to call again within microseconds, and
+   * catching that call here costs about a microsecond where a wake-up through
+   * the event loop costs tens. Bounded: it yields to the event loop after
+   * {@link BATCH} calls in a row, and the budget halves whenever it is wasted.
+   */
+  private pump(): void {
+    for (let served = 0; !this.stopped; served++) {
+      if (served === BATCH) {
+        setImmediate(() => {
+          this.pump();
+        });
+        return;
+      }
+      if (!this.spinForCall()) {
+        this.arm();
+        return;
+      }
+      if (!this.take()) return;
     }
   }
 
-  private take(): void {
-    if (this.stopped) return;
+  private spinForCall(): boolean {
+    const budget = this.spin;
+    let n = 0;
+    while (Atomics.load(this.ctl, REQ) === 0 && n < budget) n++;
+    const caught = Atomics.load(this.ctl, REQ) !== 0;
+    this.spin = caught ? Math.min(IO_SPIN_MAX, budget * 2) : Math.max(IO_SPIN_MIN, budget - (budget >> 2));
+    return caught;
+  }
+
+  private arm(): void {
+    const wait = Atomics.waitAsync(this.ctl, REQ, 0);
+    if (wait.async) {
+      void wait.value.then(() => {
+        if (this.stopped) return;
+        if (this.take()) this.pump();
+      });
+    } else if (this.take()) {
+      this.pump();
+    }
+  }
+
+  /** Takes the pending call, if there is one; true when it was answered at once. */
+  private take(): boolean {
+    if (this.stopped) return false;
     if (Atomics.load(this.ctl, REQ) === 0) {
       this.arm();
-      return;
+      return false;
     }
     Atomics.store(this.ctl, REQ, 0);
     const args = this.codec.reset();
@@ -119,20 +160,23 @@ export class IoEnd {
       answer = this.handler(args.readU32(), args);
     } catch (err) {
       this.fail(err);
-      return;
+      return true;
     }
     if (answer instanceof Promise) {
       answer.then(
         (write) => {
           this.reply(write);
+          this.pump();
         },
         (err: unknown) => {
           this.fail(err);
+          this.pump();
         },
       );
-    } else {
-      this.reply(answer);
+      return false;
     }
+    this.reply(answer);
+    return true;
   }
 
   private reply(write: (reply: Codec) => void): void {
@@ -158,6 +202,5 @@ export class IoEnd {
     if (this.stopped) return;
     Atomics.store(this.ctl, RESP, 1);
     Atomics.notify(this.ctl, RESP);
-    this.arm();
   }
 }

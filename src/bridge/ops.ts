@@ -36,6 +36,8 @@ export const Op = {
   Respond: 15,
   /** (outparam id, error tag, message) → () */
   RespondError: 16,
+  /** () → outparam id, request head, body id: the previous call has returned; block for the next. */
+  NextCall: 17,
 } as const;
 
 /** What a pollable waits on. */

@@ -1,5 +1,6 @@
 import type { FieldEntry } from '../engine/fields.js';
 import type { OutgoingRequestHead } from '../engine/io/request-head.js';
+import type { IncomingRequestHead } from '../engine/io/served.js';
 import type { RequestOptions } from '../engine/io/transport.js';
 import { READ_CAP } from '../engine/io/incoming-body.js';
 import type { GuestEnd } from './channel.js';
@@ -149,6 +150,28 @@ export class Remote {
   respondError(outparam: number, errorTag: string, message: string): void {
     this.end.begin(Op.RespondError).u32(outparam).str(errorTag).str(message);
     this.end.send();
+  }
+
+  /** Blocks until the host has a request for this instance to handle. */
+  nextCall(): { outparamId: number; bodyId: number; head: IncomingRequestHead } {
+    this.end.begin(Op.NextCall);
+    const r = this.end.send();
+    const outparamId = r.readU32();
+    const bodyId = r.readU32();
+    const method = r.readStr();
+    const path = r.readStr();
+    const query = r.readStr();
+    const hasScheme = r.readU32() === 1;
+    const scheme = r.readStr();
+    const head = {
+      method,
+      path,
+      query,
+      scheme: hasScheme ? scheme : undefined,
+      authority: r.readStr(),
+      headers: r.readEntries() ?? [],
+    };
+    return { outparamId, bodyId, head };
   }
 
   private counted(r: ReturnType<GuestEnd['send']>): { count: bigint; end: boolean } | undefined {

@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { closeOutboundPools } from '../engine/io/pools.js';
 import { runCommand } from '../runtime/command.js';
+import { serveUntilSignal } from './serve.js';
 import { WasirunError, loadModule } from '../runtime/module.js';
 import { UsageError, parseArgs, type CliOptions } from './args.js';
 import { USAGE } from './usage.js';
@@ -56,15 +57,22 @@ export async function doMain(argv: readonly string[], io: CliIo): Promise<number
   }
   try {
     const mod = await loadModule(o.module);
-    return await runCommand(mod, {
+    const run = {
       args: o.args,
       env: environment(o, io),
       dirs: o.dirs,
       http: o.http,
       trace: o.trace,
       bodyBufferLimit: o.bodyBufferLimit,
-    });
+    };
+    if (!o.serve) return await runCommand(mod, run);
+    if (o.http === 'none') throw new UsageError('--http-server-addr needs wasi-http, but --http is none');
+    return await serveUntilSignal(mod, { ...run, http: 'v1' }, o.serve, io);
   } catch (err) {
+    if (err instanceof UsageError) {
+      io.err(`wasirun: ${err.message}\n`);
+      return 2;
+    }
     if (!(err instanceof WasirunError)) throw err;
     io.err(`wasirun: ${err.code === 'WASIRUN_TRAP' ? 'trap: ' : ''}${err.message}\n`);
     return 1;

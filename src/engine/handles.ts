@@ -34,6 +34,16 @@ export class HandleTable {
     return found as ResourceOf<K>;
   }
 
+  /** The handle the next insert will get: handles from a mark on were made after it. */
+  get mark(): number {
+    return this.next;
+  }
+
+  /** Forgets every handle made since `mark`. */
+  releaseSince(mark: number): void {
+    for (const handle of this.resources.keys()) if (handle >= mark) this.resources.delete(handle);
+  }
+
   get size(): number {
     return this.resources.size;
   }

@@ -1,11 +1,12 @@
-import { writeSync } from 'node:fs';
 import { GuestMemory } from '../abi/memory.js';
 import { violation } from '../abi/trap.js';
 import { GuestEnd } from '../bridge/channel.js';
 import { Remote } from '../bridge/remote.js';
 import { HandleTable } from '../engine/handles.js';
 import type { V1Host } from '../v1/host.js';
-import { v1Imports } from '../v1/index.js';
+import { V1_HANDLER_EXPORT, v1Imports } from '../v1/index.js';
+import { Fields } from '../engine/fields.js';
+import { writeAll } from '../util/write.js';
 import { loadWasi } from './wasi.js';
 
 /** Everything a worker needs to build one guest instance; structured-cloned from the main thread. */
@@ -21,13 +22,23 @@ export interface GuestInit {
   readonly stdin: number;
   readonly stdout: number;
   readonly stderr: number;
+  /** `command`: run `_start` once; `serve`: run `_start`, then handle calls until told to stop. */
+  readonly mode: 'command' | 'serve';
+  /** The most linear memory the module may grow to, in bytes, when it was compiled with a limit. */
+  readonly memoryLimit?: number | undefined;
 }
 
 export interface Guest {
   readonly instance: WebAssembly.Instance;
   readonly host: V1Host;
+  /** Whether the module exports `_start`. */
+  readonly isCommand: boolean;
   /** Runs `_start`; returns the exit code. */
   start(): number;
+  /** Prepares an instance to serve: `_start` (which must exit 0, as wasi-go requires) or `_initialize`. */
+  initialize(): void;
+  /** Waits for the next incoming request and runs `HTTP#handle` on it. */
+  handleNext(): void;
 }
 
 type Realloc = (oldPtr: number, oldSize: number, align: number, newSize: number) => number;
@@ -59,8 +70,14 @@ export async function createGuest(init: GuestInit): Promise<Guest> {
     table: new HandleTable(),
     remote: new Remote(new GuestEnd(init.channel)),
     memory: () => state.memory ?? violation('the guest called an import before its memory existed'),
-    trace: init.trace ? (line) => writeSync(init.stderr, `wasirun trace: ${line}\n`) : undefined,
-    print: (fd, text) => writeSync(fd === 1 ? init.stdout : init.stderr, text),
+    trace: init.trace
+      ? (line) => {
+          writeAll(init.stderr, `wasirun trace: ${line}\n`);
+        }
+      : undefined,
+    print: (fd, text) => {
+      writeAll(fd === 1 ? init.stdout : init.stderr, text);
+    },
   };
   const imports: WebAssembly.Imports = {
     ...(wasi.getImportObject() as WebAssembly.Imports),
@@ -73,13 +90,33 @@ export async function createGuest(init: GuestInit): Promise<Guest> {
     throw new Error('the module exports no memory named "memory"');
   const realloc = (cabi_realloc ?? canonical_abi_realloc) as Realloc | undefined;
   state.memory = new GuestMemory(exported, typeof realloc === 'function' ? realloc : undefined);
+  const { _start, _initialize } = instance.exports;
+  const handler = instance.exports[V1_HANDLER_EXPORT];
   return {
     instance,
     host,
-    start: () => {
-      if (typeof instance.exports._start !== 'function')
-        throw new Error('the module exports no _start: it is not a command');
-      return wasi.start(instance);
+    isCommand: typeof _start === 'function',
+    start: () => wasi.start(instance),
+    initialize: () => {
+      if (typeof handler !== 'function')
+        throw new Error(`the module exports no ${V1_HANDLER_EXPORT}: it cannot serve`);
+      if (typeof _start === 'function') {
+        const code = wasi.start(instance);
+        if (code !== 0) throw new Error(`the module's _start exited with code ${code}`);
+      } else if (typeof _initialize === 'function') {
+        wasi.initialize(instance);
+      }
+    },
+    handleNext: () => {
+      const { table, remote } = host;
+      const { outparamId, bodyId, head } = remote.nextCall();
+      const mark = table.mark;
+      const headers = new Fields(head.headers);
+      const request = table.insert({ kind: 'incoming-request', ...head, headers, bodyId, consumed: false });
+      const outparam = table.insert({ kind: 'response-outparam', id: outparamId, set: false });
+      (handler as (request: number, outparam: number) => void)(request, outparam);
+      // Every handle made during a call ends with it (see RATIONALE.md); handles made by _start stay.
+      table.releaseSince(mark);
     },
   };
 }

@@ -9,7 +9,8 @@ export type WorkerReport =
   | { readonly kind: 'load-error'; readonly message: string };
 
 /**
- * Worker entry: build the instance, then run it. The guest blocks this
+ * Worker entry: build the instance, then run it: once as a command, or
+ * call after call when serving (until a trap, or the host terminates it). The guest blocks this
  * thread whenever an import waits for I/O; the I/O happens on the thread
  * that started the worker.
  */
@@ -20,10 +21,24 @@ async function main(init: GuestInit): Promise<WorkerReport> {
   } catch (err) {
     return { kind: 'load-error', message: err instanceof Error ? err.message : String(err) };
   }
+  if (init.mode === 'command') {
+    if (!guest.isCommand)
+      return { kind: 'load-error', message: 'the module exports no _start: it is not a command' };
+    try {
+      return { kind: 'exit', code: guest.start() };
+    } catch (err) {
+      return { kind: 'trap', message: describeFailure(err) };
+    }
+  }
   try {
-    return { kind: 'exit', code: guest.start() };
+    guest.initialize();
   } catch (err) {
-    return { kind: 'trap', message: describeFailure(err) };
+    return { kind: 'load-error', message: describeFailure(err) };
+  }
+  try {
+    for (;;) guest.handleNext();
+  } catch (err) {
+    return { kind: 'trap', message: describeFailure(err, guest.host.memory().size, init.memoryLimit) };
   }
 }
 

@@ -1,13 +1,11 @@
-import { writeSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
 import { IoEnd, createChannelBuffer } from '../bridge/channel.js';
+import { writeAll } from '../util/write.js';
+import type { CallSource } from '../engine/io/served.js';
 import { IoSession } from '../engine/io/session.js';
 import type { GuestInit } from '../guest/instance.js';
 import type { WorkerReport } from '../guest/worker.js';
 import { WasirunError, type GuestModule } from './module.js';
-
-/** Where a guest's worker starts. */
-export const WORKER_URL = new URL('../guest/worker.js', import.meta.url);
+import { startGuestWorker } from './worker.js';
 
 /** Default for {@link RunOptions.bodyBufferLimit}: 64 MiB. */
 export const DEFAULT_BODY_BUFFER_LIMIT = 64 * 1024 * 1024;
@@ -44,15 +42,19 @@ export function guestInit(mod: GuestModule, options: RunOptions, channel: Shared
     stdin: options.stdin ?? 0,
     stdout: options.stdout ?? 1,
     stderr: options.stderr ?? 2,
+    mode: 'command',
   };
 }
 
 /** An I/O session for one guest instance, its warnings printed on the guest's stderr. */
-export function ioSession(options: RunOptions): IoSession {
+export function ioSession(options: RunOptions, calls?: CallSource): IoSession {
   const stderr = options.stderr ?? 2;
   return new IoSession({
     bodyBufferLimit: options.bodyBufferLimit ?? DEFAULT_BODY_BUFFER_LIMIT,
-    warn: (message) => writeSync(stderr, `wasirun: warning: ${message}\n`),
+    warn: (message) => {
+      writeAll(stderr, `wasirun: warning: ${message}\n`);
+    },
+    ...(calls ? { calls } : {}),
   });
 }
 
@@ -65,7 +67,7 @@ export async function runCommand(mod: GuestModule, options: RunOptions = {}): Pr
   const channel = createChannelBuffer();
   const session = ioSession(options);
   const io = new IoEnd(channel, session.handle);
-  const worker = new Worker(WORKER_URL, { workerData: guestInit(mod, options, channel) });
+  const worker = startGuestWorker(guestInit(mod, options, channel));
   try {
     const report = await new Promise<WorkerReport>((resolve, reject) => {
       worker.once('message', resolve);

@@ -4,6 +4,8 @@ import { speaksV1 } from '../v1/index.js';
 /** A compiled guest module: compiled once, shared with every worker that runs it. */
 export interface GuestModule {
   readonly module: WebAssembly.Module;
+  /** The module's bytes, for hosts that compile it again with a memory limit. */
+  readonly bytes: Uint8Array;
   /** A short name for messages: the file's base name, or "module". */
   readonly name: string;
   /** Whether the module imports wasi-http v1 or exports its `HTTP#handle` (`--http auto`). */
@@ -39,5 +41,5 @@ export async function loadModule(source: string | URL | Uint8Array): Promise<Gue
       `${name} is not a valid WebAssembly module: ${(err as Error).message}`,
     );
   }
-  return { module, name, speaksHttp: speaksV1(module) };
+  return { module, bytes, name, speaksHttp: speaksV1(module) };
 }

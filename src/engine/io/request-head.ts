@@ -24,7 +24,10 @@ export interface CheckedHead {
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 const TARGET = /^[\x21-\x7e]*$/;
-/** Hop-by-hop headers belong to one connection; the host manages its own. */
+/**
+ * Hop-by-hop headers belong to one connection; the host manages its own.
+ * `expect` goes too: the 100-continue exchange is the client's, and undici does not do it.
+ */
 const HOP_BY_HOP = new Set([
   'connection',
   'keep-alive',
@@ -32,6 +35,7 @@ const HOP_BY_HOP = new Set([
   'upgrade',
   'proxy-connection',
   'te',
+  'expect',
 ]);
 
 const toBytes = (s: string): string => Buffer.from(s, 'utf8').toString('latin1');
@@ -47,7 +51,7 @@ export function checkHead(head: OutgoingRequestHead): CheckedHead {
   if (scheme !== 'http' && scheme !== 'https') {
     throw new HttpError(
       'invalid-url',
-      `unsupported scheme ${JSON.stringify(head.scheme)}: only http and https are`,
+      `unsupported scheme ${JSON.stringify(head.scheme)}: only http and https are supported`,
     );
   }
   if (!head.authority || /[\s/?#@\\]/.test(head.authority)) {

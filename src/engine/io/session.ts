@@ -4,6 +4,7 @@ import { FutureState, Op, PollKind, Status } from '../../bridge/ops.js';
 import { Exchange } from './exchange.js';
 import { IncomingBody, READ_CAP } from './incoming-body.js';
 import { OutgoingBody } from './outgoing-body.js';
+import type { CallSource, IncomingCall } from './served.js';
 import type { Signal } from './signal.js';
 
 type Reply = (reply: Codec) => void;
@@ -13,6 +14,8 @@ export interface SessionOptions {
   readonly bodyBufferLimit: number;
   /** Where the host's warnings about a guest's requests go. */
   readonly warn: (message: string) => void;
+  /** For an instance that serves: where its next incoming call comes from. */
+  readonly calls?: CallSource;
 }
 
 const ok: Reply = (r) => r.u32(Status.Ok);
@@ -29,6 +32,9 @@ export class IoSession {
   private readonly outgoing = new Map<number, OutgoingBody>();
   private readonly incoming = new Map<number, IncomingBody>();
   private readonly exchanges = new Map<number, Exchange>();
+  private readonly outparams = new Map<number, IncomingCall>();
+  /** The call being handled, and the first id it created: everything from there on is the call's. */
+  private current: { call: IncomingCall; firstId: number } | undefined;
 
   constructor(private readonly options: SessionOptions) {}
 
@@ -132,10 +138,72 @@ export class IoSession {
         return this.forward(this.outgoingBody(a.readU32()), this.incomingBody(a.readU32()));
       case Op.Poll:
         return this.poll(a);
+      case Op.NextCall:
+        return this.nextCall();
+      case Op.Respond: {
+        const call = this.outparam(a.readU32());
+        const status = a.readU32();
+        const headers = a.readEntries() ?? [];
+        call.respond(status, headers, this.claim(a.readU32()));
+        return done;
+      }
+      case Op.RespondError: {
+        const call = this.outparam(a.readU32());
+        call.fail(a.readStr(), a.readStr());
+        return done;
+      }
       default:
         throw new Error(`unknown operation ${op}`);
     }
   };
+
+  private outparam(id: number): IncomingCall {
+    return found(this.outparams.get(id), 'response-outparam', id);
+  }
+
+  /** Ends the call that was being handled, then waits for the next one. */
+  private async nextCall(): Promise<Reply> {
+    this.endCall();
+    const calls = found(this.options.calls, 'call source for a guest that does not serve', 0);
+    const call = await calls();
+    const firstId = this.next;
+    const bodyId = this.addIncoming(call.body);
+    const outparamId = this.next++;
+    this.outparams.set(outparamId, call);
+    this.current = { call, firstId };
+    const { method, path, query, scheme, authority, headers } = call.head;
+    return (r) =>
+      r
+        .u32(outparamId)
+        .u32(bodyId)
+        .str(method)
+        .str(path)
+        .str(query)
+        .u32(scheme === undefined ? 0 : 1)
+        .str(scheme ?? '')
+        .str(authority)
+        .entries(headers);
+  }
+
+  /**
+   * `handle` returned: the call is over. What it left open is closed — bodies
+   * it wrote are ended (and still drain to the network), bodies it read and
+   * requests it made are dropped — so a long-lived instance does not grow.
+   */
+  private endCall(): void {
+    const current = this.current;
+    if (!current) return;
+    this.current = undefined;
+    current.call.returned();
+    const mine = (id: number): boolean => id >= current.firstId;
+    for (const [id, body] of this.outgoing) if (mine(id)) body.end();
+    for (const [id, body] of this.incoming) if (mine(id)) body.drop();
+    for (const [id, exchange] of this.exchanges) if (mine(id)) exchange.drop();
+    for (const map of [this.outgoing, this.incoming, this.exchanges, this.outparams]) {
+      for (const id of map.keys()) if (mine(id)) map.delete(id);
+    }
+    for (const set of [this.claimed, this.released]) for (const id of set) if (mine(id)) set.delete(id);
+  }
 
   private send(a: Codec): Reply {
     const method = a.readStr();
@@ -272,6 +340,8 @@ export class IoSession {
 
   /** The guest is gone: cancel whatever it left running. */
   close(): void {
+    this.current = undefined;
+    this.outparams.clear();
     for (const exchange of this.exchanges.values()) exchange.drop();
     for (const body of this.incoming.values()) body.drop();
     for (const body of this.outgoing.values()) body.fail(new Error('guest instance closed'));

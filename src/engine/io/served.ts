@@ -1,0 +1,34 @@
+import type { FieldEntry } from '../fields.js';
+import type { IncomingBody } from './incoming-body.js';
+import type { OutgoingBody } from './outgoing-body.js';
+
+/** An incoming request as the guest sees it. */
+export interface IncomingRequestHead {
+  readonly method: string;
+  /** The path, without the query. */
+  readonly path: string;
+  /** The query with its leading `?`, or "" when the target had none. */
+  readonly query: string;
+  /** `http` or `https`. */
+  readonly scheme: string | undefined;
+  readonly authority: string;
+  readonly headers: readonly FieldEntry[];
+}
+
+/**
+ * One request for a guest's `HTTP#handle`, from whoever received it (the
+ * server). ABI-independent: the v1 glue and a future 0.2 glue drive it alike.
+ */
+export interface IncomingCall {
+  readonly head: IncomingRequestHead;
+  readonly body: IncomingBody;
+  /** `set-response-outparam(ok(response))`. */
+  respond(status: number, headers: readonly FieldEntry[], body: OutgoingBody): void;
+  /** `set-response-outparam(err(error))`. */
+  fail(errorTag: string, message: string): void;
+  /** `handle` returned: whatever the guest did not finish is finished now. */
+  returned(): void;
+}
+
+/** Hands an idle guest instance its next call. */
+export type CallSource = () => Promise<IncomingCall>;

@@ -1,0 +1,184 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import type { FieldEntry } from '../engine/fields.js';
+import { decodeRaw } from '../engine/io/exchange.js';
+import { IncomingBody } from '../engine/io/incoming-body.js';
+import type { OutgoingBody } from '../engine/io/outgoing-body.js';
+import type { IncomingCall, IncomingRequestHead } from '../engine/io/served.js';
+
+/** Response headers the host manages itself. */
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'upgrade',
+  'proxy-connection',
+  'te',
+]);
+const STATUS_OF_ERROR: Readonly<Record<string, number>> = { 'timeout-error': 504, 'protocol-error': 502 };
+
+/** Splits a request target into path and query (with its `?`), dropping scheme and authority of an absolute form. */
+function splitTarget(target: string): { path: string; query: string; authority?: string } {
+  const absolute = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(target);
+  const rest = absolute ? target.slice(absolute[0].length) : target;
+  const q = rest.indexOf('?');
+  const path = q < 0 ? rest : rest.slice(0, q);
+  return {
+    path: path || '/',
+    query: q < 0 ? '' : rest.slice(q),
+    ...(absolute ? { authority: absolute[1] } : {}),
+  };
+}
+
+/**
+ * One request being served: the {@link IncomingCall} a guest instance
+ * handles, over Node's request and response. The response head goes out at
+ * the guest's first write, at its finish, or when `handle` returns; the
+ * body streams with backpressure both ways. When the guest fails, the host
+ * answers instead, or cuts the connection if the head is already out.
+ */
+export class ServerCall implements IncomingCall {
+  readonly head: IncomingRequestHead;
+  readonly body = new IncomingBody();
+  /** The instance serving the call, for the access log. */
+  instance = -1;
+  /** Response body bytes sent. */
+  bytes = 0;
+  private settled = false;
+  private responseBody: OutgoingBody | undefined;
+
+  constructor(
+    private readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+    maxBody: number,
+  ) {
+    const { path, query, authority } = splitTarget(req.url ?? '/');
+    this.head = {
+      method: req.method ?? 'GET',
+      path,
+      query,
+      scheme: (req.socket as Partial<TLSSocket>).encrypted ? 'https' : 'http',
+      authority: authority ?? req.headers.host ?? '',
+      headers: decodeRaw(req.rawHeaders),
+    };
+    let received = 0;
+    this.body.source = { resume: () => req.resume(), abort: () => req.resume() };
+    req.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      if (received <= maxBody) {
+        if (!this.body.push(chunk)) req.pause();
+      } else if (received - chunk.length <= maxBody) {
+        const reason = `request body over the ${maxBody}-byte limit`;
+        this.body.fail(new Error(reason));
+        if (!this.settled) {
+          this.settled = true;
+          this.answer(413, reason, { connection: 'close' });
+        }
+        req.resume();
+      }
+    });
+    req.on('end', () => {
+      this.body.end(decodeRaw(req.rawTrailers));
+    });
+    req.on('close', () => {
+      if (!req.complete) this.body.fail(new Error('the client disconnected'));
+    });
+    res.on('close', () => {
+      if (!res.writableFinished) this.responseBody?.fail(new Error('the client disconnected'));
+    });
+  }
+
+  respond(status: number, headers: readonly FieldEntry[], body: OutgoingBody): void {
+    if (this.settled) {
+      body.fail(new Error('the response was already given'));
+      return;
+    }
+    this.settled = true;
+    this.responseBody = body;
+    if (!Number.isInteger(status) || status < 100 || status > 999) {
+      body.fail(new Error(`invalid status ${status}`));
+      this.answer(500, `the guest set an invalid status ${status}`);
+      return;
+    }
+    const raw = headers
+      .filter(([name]) => !HOP_BY_HOP.has(name.toLowerCase()))
+      .flatMap(([name, value]) => [name, Buffer.from(value, 'utf8').toString('latin1')]);
+    void this.stream(status, raw, body);
+  }
+
+  private async stream(status: number, raw: string[], body: OutgoingBody): Promise<void> {
+    const { res } = this;
+    const sendHead = (): void => {
+      if (!res.headersSent) res.writeHead(status, raw);
+    };
+    try {
+      for await (const chunk of body.drain()) {
+        sendHead();
+        this.bytes += chunk.length;
+        if (!res.write(chunk)) await drained(res);
+      }
+      sendHead();
+      if (body.trailers) res.addTrailers(body.trailers.map(([n, v]): [string, string] => [n, v]));
+      res.end();
+    } catch (err) {
+      body.fail(err as Error);
+      if (res.headersSent) res.destroy();
+      else this.answer(500, `the guest's response is not valid HTTP: ${(err as Error).message}`);
+    }
+  }
+
+  fail(errorTag: string, message: string): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.answer(STATUS_OF_ERROR[errorTag] ?? 500, `${errorTag}: ${message}`);
+  }
+
+  returned(): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.answer(500, "the guest's handler returned without setting a response");
+  }
+
+  /** The instance trapped or was stopped: answer for it, or cut a response already under way. */
+  abandon(status: number, reason: string): void {
+    this.settled = true;
+    this.body.drop();
+    this.responseBody?.fail(new Error(reason));
+    this.answer(status, reason);
+  }
+
+  /** A response from the host itself: a short text, or a cut connection if the guest's head went out. */
+  answer(status: number, text: string, extra: Record<string, string> = {}): void {
+    const { res } = this;
+    if (res.writableEnded) return;
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    const body = `${text}\n`;
+    this.bytes += Buffer.byteLength(body);
+    res.writeHead(status, {
+      'content-type': 'text/plain; charset=utf-8',
+      'content-length': Buffer.byteLength(body),
+      ...extra,
+    });
+    res.end(body);
+  }
+}
+
+/** Resolves when `res` can take more, rejects if it closed first. */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', closed);
+      resolve();
+    };
+    const closed = (): void => {
+      res.off('drain', done);
+      reject(new Error('the client disconnected'));
+    };
+    res.once('drain', done);
+    res.once('close', closed);
+  });
+}

@@ -1,0 +1,121 @@
+import type { RunOptions } from '../runtime/command.js';
+import { WasirunError, type GuestModule } from '../runtime/module.js';
+import type { ServerCall } from './call.js';
+import { ServingInstance } from './instance.js';
+
+export interface PoolOptions {
+  /** Guest instances, each in its own worker thread. */
+  readonly workers: number;
+  /** Requests that may wait for an instance; past this, 503. */
+  readonly queue: number;
+  /** How long one request may run in the guest before 504 and a new instance. */
+  readonly deadlineMs: number;
+  /** Linear-memory limit of each instance, in bytes (the module was compiled with it). */
+  readonly memoryLimit: number | undefined;
+  readonly run: RunOptions;
+  /** Where instance events (traps, replacements) are reported. */
+  readonly log: (line: string) => void;
+}
+
+const RESTART_DELAY_MS = 1000;
+
+/**
+ * Guest instances that serve: a call goes to the lowest-numbered idle
+ * instance (so calls made one after another reach the same instance, as
+ * with wasi-go's single instance), else waits in a bounded queue. An
+ * instance that traps or runs past its deadline is replaced; its call is
+ * answered for it and no other call notices.
+ */
+export class InstancePool {
+  private readonly instances: ServingInstance[] = [];
+  private readonly waiting: ServerCall[] = [];
+  private closing = false;
+  private startup: { resolve: () => void; reject: (err: Error) => void; pending: number } | undefined;
+
+  private constructor(
+    private readonly mod: GuestModule,
+    private readonly options: PoolOptions,
+  ) {}
+
+  /** Starts every instance (each runs `_start`) and resolves when all are ready. */
+  static async start(mod: GuestModule, options: PoolOptions): Promise<InstancePool> {
+    const pool = new InstancePool(mod, options);
+    await new Promise<void>((resolve, reject) => {
+      pool.startup = { resolve, reject, pending: options.workers };
+      for (let i = 0; i < options.workers; i++) pool.spawn(i);
+    });
+    pool.startup = undefined;
+    return pool;
+  }
+
+  private spawn(index: number): void {
+    this.instances[index] = new ServingInstance(
+      index,
+      this.mod,
+      { ...this.options.run, memoryLimit: this.options.memoryLimit },
+      this.options.deadlineMs,
+      {
+        idle: (instance) => {
+          this.idle(instance);
+        },
+        lost: (instance, reason, starting) => {
+          this.lost(instance, reason, starting);
+        },
+      },
+    );
+  }
+
+  private idle(instance: ServingInstance): void {
+    if (this.startup && --this.startup.pending === 0) this.startup.resolve();
+    const next = this.waiting.shift();
+    if (next) instance.assign(next);
+  }
+
+  private lost(instance: ServingInstance, reason: string, starting: boolean): void {
+    if (this.closing) return;
+    if (this.startup) {
+      this.startup.reject(new WasirunError('WASIRUN_LINK', reason));
+      this.closing = true;
+      void this.close(0);
+      return;
+    }
+    this.options.log(
+      `wasirun: instance ${instance.index} ${starting ? 'failed to start' : 'stopped'}: ${reason}; replacing it`,
+    );
+    const again = (): void => {
+      if (!this.closing && this.instances[instance.index] === instance) this.spawn(instance.index);
+    };
+    if (starting) setTimeout(again, RESTART_DELAY_MS).unref();
+    else again();
+  }
+
+  /** Runs the call now or queues it; false when the queue is full. */
+  dispatch(call: ServerCall): boolean {
+    const idle = this.instances.find((i) => i.state === 'idle');
+    if (idle) {
+      idle.assign(call);
+      return true;
+    }
+    if (this.waiting.length >= this.options.queue) return false;
+    this.waiting.push(call);
+    call.res.once('close', () => {
+      const at = this.waiting.indexOf(call);
+      if (at >= 0) this.waiting.splice(at, 1);
+    });
+    return true;
+  }
+
+  /** Calls running or waiting. */
+  get load(): number {
+    return this.waiting.length + this.instances.filter((i) => i.state === 'busy').length;
+  }
+
+  /** Waits up to `graceMs` for running and queued calls, then stops every instance. */
+  async close(graceMs: number): Promise<void> {
+    this.closing = true;
+    const until = Date.now() + graceMs;
+    while (this.load > 0 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 10));
+    for (const call of this.waiting.splice(0)) call.answer(503, 'the server is shutting down');
+    await Promise.all(this.instances.map((i) => i.stop()));
+  }
+}
