@@ -6,12 +6,13 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * The guest's linear memory as the host reads and writes it. Every access is
- * bounds-checked; views are refreshed whenever the memory has grown (a call
- * to `cabi_realloc` may grow it). Address 0 is ordinary memory.
+ * bounds-checked; views are refreshed whenever the memory has grown (growth
+ * detaches the old buffer, which is cheap to notice). Address 0 is ordinary
+ * memory.
  */
 export class GuestMemory {
   private buffer: ArrayBuffer;
-  private bytesView: Uint8Array;
+  private bytesView: Buffer;
   private dataView: DataView;
 
   constructor(
@@ -19,14 +20,15 @@ export class GuestMemory {
     private readonly realloc: Realloc | undefined,
   ) {
     this.buffer = memory.buffer;
-    this.bytesView = new Uint8Array(this.buffer);
+    this.bytesView = Buffer.from(this.buffer);
     this.dataView = new DataView(this.buffer);
   }
 
+  /** Growing a memory detaches its old buffer: a zero length means the views are stale. */
   private refresh(): void {
-    if (this.memory.buffer !== this.buffer) {
+    if (this.buffer.byteLength === 0) {
       this.buffer = this.memory.buffer;
-      this.bytesView = new Uint8Array(this.buffer);
+      this.bytesView = Buffer.from(this.buffer);
       this.dataView = new DataView(this.buffer);
     }
   }
@@ -36,7 +38,8 @@ export class GuestMemory {
     return this.buffer.byteLength;
   }
 
-  get bytes(): Uint8Array {
+  /** The memory's bytes (a Buffer view), valid until the memory grows. */
+  get bytes(): Buffer {
     this.refresh();
     return this.bytesView;
   }
@@ -55,13 +58,22 @@ export class GuestMemory {
   }
 
   /** A view of guest bytes, valid until the guest runs again. */
-  slice(ptr: number, len: number, what: string): Uint8Array {
+  slice(ptr: number, len: number, what: string): Buffer {
     this.check(ptr, len, what);
     return this.bytesView.subarray(ptr, ptr + len);
   }
 
+  /** A guest string, which must be valid UTF-8; ASCII, the common case, is decoded directly. */
   string(ptr: number, len: number, what: string): string {
     const bytes = this.slice(ptr, len, what);
+    let ascii = true;
+    for (let i = 0; i < len; i++) {
+      if ((bytes[i] as number) > 0x7f) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) return bytes.toString('latin1');
     try {
       return utf8.decode(bytes);
     } catch {
@@ -81,5 +93,13 @@ export class GuestMemory {
     }
     if (ptr % align !== 0) violation(`cabi_realloc returned ${hex(ptr)}, not aligned to ${align}`);
     return ptr;
+  }
+
+  /** Copies a string into freshly allocated guest memory as UTF-8; returns [ptr, byte length]. */
+  putString(s: string): [number, number] {
+    const len = Buffer.byteLength(s);
+    const ptr = this.alloc(1, len);
+    this.bytesView.write(s, ptr, len, 'utf8');
+    return [ptr, len];
   }
 }

@@ -4,7 +4,8 @@ import {
   alignment,
   casesOf,
   flatten,
-  memberOffsets,
+  membersOf,
+  offsetsOf,
   payloadOffset,
   sizeOf,
   type Tagged,
@@ -13,8 +14,6 @@ import {
 
 /** Flat core-wasm values as JavaScript sees them: i32 as number, i64 as bigint. */
 export type FlatValue = number | bigint;
-
-const encoder = new TextEncoder();
 
 function caseAt(t: WitType, tag: number, what: string): readonly [string, WitType | undefined] {
   const c = casesOf(t)[tag];
@@ -112,8 +111,8 @@ export function load(mem: GuestMemory, t: WitType, ptr: number, what: string): u
       return loadList(mem, t.elem, view.getUint32(ptr, true), view.getUint32(ptr + 4, true), what);
     case 'tuple':
     case 'record': {
-      const items = t.kind === 'tuple' ? t.items : t.fields.map(([, f]) => f);
-      const offsets = memberOffsets(items);
+      const items = membersOf(t);
+      const offsets = offsetsOf(t);
       const values = items.map((item, k) => load(mem, item, ptr + (offsets[k] ?? 0), what));
       return t.kind === 'tuple' ? values : Object.fromEntries(t.fields.map(([name], k) => [name, values[k]]));
     }
@@ -128,8 +127,9 @@ export function load(mem: GuestMemory, t: WitType, ptr: number, what: string): u
 
 /** Lowers a string or list into freshly allocated guest memory; returns [ptr, len]. */
 function storeList(mem: GuestMemory, t: WitType, value: unknown): [number, number] {
-  if (t.kind === 'string' || (t.kind === 'list' && t.elem.kind === 'u8')) {
-    const bytes = t.kind === 'string' ? encoder.encode(value as string) : (value as Uint8Array);
+  if (t.kind === 'string') return mem.putString(value as string);
+  if (t.kind === 'list' && t.elem.kind === 'u8') {
+    const bytes = value as Uint8Array;
     const ptr = mem.alloc(1, bytes.length);
     mem.bytes.set(bytes, ptr);
     return [ptr, bytes.length];
@@ -173,12 +173,12 @@ export function store(mem: GuestMemory, t: WitType, ptr: number, value: unknown)
     }
     case 'tuple':
     case 'record': {
-      const items = t.kind === 'tuple' ? t.items : t.fields.map(([, f]) => f);
+      const items = membersOf(t);
       const values =
         t.kind === 'tuple'
           ? (value as unknown[])
           : t.fields.map(([name]) => (value as Record<string, unknown>)[name]);
-      memberOffsets(items).forEach((offset, k) => {
+      offsetsOf(t).forEach((offset, k) => {
         store(mem, items[k] as WitType, ptr + offset, values[k]);
       });
       return;

@@ -40,8 +40,23 @@ export const variant = (cases: (readonly [string, WitType | undefined])[]): WitT
 });
 export const enumeration = (cases: string[]): WitType => ({ kind: 'enum', cases });
 
+/** Layout facts depend only on the type object: computed once per type. */
+function memo<T>(compute: (t: WitType) => T): (t: WitType) => T {
+  const cache = new WeakMap<WitType, T>();
+  return (t) => {
+    let v = cache.get(t);
+    if (v === undefined) {
+      v = compute(t);
+      cache.set(t, v);
+    }
+    return v;
+  };
+}
+
 /** The cases of any variant-like type (variant, option, result, enum), in tag order. */
-export function casesOf(t: WitType): readonly (readonly [string, WitType | undefined])[] {
+export const casesOf = memo(casesOfType);
+
+function casesOfType(t: WitType): readonly (readonly [string, WitType | undefined])[] {
   switch (t.kind) {
     case 'variant':
       return t.cases;
@@ -64,7 +79,9 @@ export function casesOf(t: WitType): readonly (readonly [string, WitType | undef
 
 export const alignTo = (n: number, align: number): number => Math.ceil(n / align) * align;
 
-export function alignment(t: WitType): number {
+export const alignment = memo(alignmentOf);
+
+function alignmentOf(t: WitType): number {
   switch (t.kind) {
     case 'u8':
     case 'bool':
@@ -86,8 +103,15 @@ export function alignment(t: WitType): number {
   }
 }
 
+/** The member types of a tuple or record. */
+export const membersOf = memo((t: WitType): readonly WitType[] =>
+  t.kind === 'tuple' ? t.items : t.kind === 'record' ? t.fields.map(([, f]) => f) : [],
+);
+
 /** Offsets of a tuple's or record's members. */
-export function memberOffsets(items: readonly WitType[]): number[] {
+export const offsetsOf = memo((t: WitType): readonly number[] => memberOffsets(membersOf(t)));
+
+function memberOffsets(items: readonly WitType[]): number[] {
   let at = 0;
   return items.map((item) => {
     at = alignTo(at, alignment(item));
@@ -98,10 +122,13 @@ export function memberOffsets(items: readonly WitType[]): number[] {
 }
 
 /** Offset of a variant's payload: after the discriminant, at the widest case's alignment. */
-export const payloadOffset = (t: WitType): number =>
-  alignTo(1, Math.max(1, ...casesOf(t).map(([, c]) => (c ? alignment(c) : 1))));
+export const payloadOffset = memo((t: WitType): number =>
+  alignTo(1, Math.max(1, ...casesOf(t).map(([, c]) => (c ? alignment(c) : 1)))),
+);
 
-export function sizeOf(t: WitType): number {
+export const sizeOf = memo(sizeOfType);
+
+function sizeOfType(t: WitType): number {
   switch (t.kind) {
     case 'u8':
     case 'bool':
@@ -116,8 +143,8 @@ export function sizeOf(t: WitType): number {
       return 8;
     case 'tuple':
     case 'record': {
-      const items = t.kind === 'tuple' ? t.items : t.fields.map(([, f]) => f);
-      const offsets = memberOffsets(items);
+      const items = membersOf(t);
+      const offsets = offsetsOf(t);
       const last = items.length - 1;
       const end = last < 0 ? 0 : (offsets[last] ?? 0) + sizeOf(items[last] as WitType);
       return alignTo(end, alignment(t));
@@ -129,7 +156,9 @@ export function sizeOf(t: WitType): number {
   }
 }
 
-export function flatten(t: WitType): Flat[] {
+export const flatten = memo(flattenType);
+
+function flattenType(t: WitType): Flat[] {
   switch (t.kind) {
     case 'u64':
       return ['i64'];

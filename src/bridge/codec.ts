@@ -1,24 +1,48 @@
 import type { FieldEntry } from '../engine/fields.js';
 
 /**
- * A cursor over the channel's message area: the guest thread encodes a call
- * with it, the I/O thread decodes it and encodes the reply in the same place.
+ * A cursor over part of the channel's shared memory: the guest thread encodes
+ * messages and decodes answers with it, the I/O thread the other way round.
  * Little-endian, length-prefixed, no allocation beyond the strings it returns.
  */
 export class Codec {
   pos = 0;
-  constructor(readonly buf: Buffer) {}
+  /** Where the current message ends: nothing is read or written past it. */
+  end: number;
 
-  reset(): this {
-    this.pos = 0;
+  constructor(readonly buf: Buffer) {
+    this.end = buf.length;
+  }
+
+  /** Positions the cursor on [start, end). */
+  at(start: number, end = this.buf.length): this {
+    this.pos = start;
+    this.end = end;
     return this;
   }
 
   private room(n: number): number {
     const at = this.pos;
-    if (at + n > this.buf.length) throw new RangeError(`message of more than ${this.buf.length} bytes`);
+    if (at + n > this.end) throw new RangeError('message does not fit its area');
     this.pos += n;
     return at;
+  }
+
+  /** Bytes {@link str} takes for `s`. */
+  static strSize(s: string): number {
+    return 4 + Buffer.byteLength(s);
+  }
+
+  /** Bytes {@link entries} takes for `list`. */
+  static entriesSize(list: readonly FieldEntry[] | undefined): number {
+    let n = 4;
+    for (const [name, value] of list ?? []) n += Codec.strSize(name) + Codec.strSize(value);
+    return n;
+  }
+
+  u8(v: number): this {
+    this.buf[this.room(1)] = v;
+    return this;
   }
 
   u32(v: number): this {

@@ -1,43 +1,47 @@
 /**
- * Operations the guest thread asks of the I/O thread. Arguments and answers
- * are encoded with {@link Codec}; the encoding of each is written once, in
- * `remote.ts` (guest side) and `engine/io/session.ts` (I/O side).
+ * Operations the guest thread asks of the I/O thread. Ids are chosen by the
+ * guest thread (one counter), so creating something never waits for an
+ * answer. One-way operations ("post") are not waited for; calls are. The
+ * encoding of each is written once on each side: `remote.ts` (guest) and
+ * `engine/io/session.ts` (I/O).
  */
 export const Op = {
-  /** () → body id: a body the guest will write. */
+  /** post (id, buffer limit): a body the guest will write. */
   OutNew: 1,
-  /** (id, bytes) → status */
+  /** post (id, bytes) */
   OutWrite: 2,
-  /** (id, trailers?) → () */
+  /** post (id, trailers?) */
   OutFinish: 3,
-  /** (id) → () */
+  /** post (id) */
   OutDrop: 4,
-  /** (head, body id or 0, timeouts) → future id */
+  /** post (future id, head, body id or 0, timeouts): send a request. */
   Send: 5,
-  /** (id) → none | ok(body id, status, headers) | err(tag, message) */
+  /** call (future id, id for the response body) → none | ok(status, headers) | err(tag, message) */
   FutureGet: 6,
-  /** (id) → () */
+  /** post (id) */
   FutureDrop: 7,
-  /** (id, max) → status, end, bytes */
+  /** call (id, max) → status, bytes, end */
   InRead: 8,
-  /** (id, max) → status, end, count */
+  /** call (id, max) → status, end, count */
   InSkip: 9,
-  /** (id) → status, trailers? */
+  /** call (id) → status, trailers? */
   InFinish: 10,
-  /** (id) → () */
+  /** post (id) */
   InDrop: 11,
-  /** (out id, in id, max) → status, end, count */
+  /** call (out id, in id, max) → status, end, count */
   Splice: 12,
-  /** (out id, in id) → status, count */
+  /** call (out id, in id) → status, count */
   Forward: 13,
-  /** (n, n × (kind, id)) → n readiness bytes */
+  /** call (n, n × (kind, id)) → n readiness bytes */
   Poll: 14,
-  /** (outparam id, status, headers, body id) → () */
+  /** post (outparam id, status, headers, body id) */
   Respond: 15,
-  /** (outparam id, error tag, message) → () */
+  /** post (outparam id, error tag, message) */
   RespondError: 16,
-  /** () → outparam id, request head, body id: the previous call has returned; block for the next. */
+  /** call (id for the body, id for the outparam) → request head: the previous call has returned; wait for the next. */
   NextCall: 17,
+  /** call () → ids of the guest's bodies that failed since it last asked */
+  Failed: 18,
 } as const;
 
 /** What a pollable waits on. */

@@ -1,104 +1,166 @@
 import type { FieldEntry } from '../engine/fields.js';
+import { READ_CAP } from '../engine/io/incoming-body.js';
 import type { OutgoingRequestHead } from '../engine/io/request-head.js';
 import type { IncomingRequestHead } from '../engine/io/served.js';
 import type { RequestOptions } from '../engine/io/transport.js';
-import { READ_CAP } from '../engine/io/incoming-body.js';
-import type { GuestEnd } from './channel.js';
+import { Codec } from './codec.js';
+import type { GuestEnd } from './guest-end.js';
 import { FutureState, Op, Status, type PollKind } from './ops.js';
 
-/** The largest piece of a write that crosses in one call. */
+/** The largest piece of a write that crosses in one message. */
 const PIECE = 1024 * 1024;
 
 export type RemoteResponse =
   | { tag: 'ok'; bodyId: number; status: number; headers: FieldEntry[] }
   | { tag: 'err'; errorTag: string; message: string };
 
-/** A stream operation's answer; `bytes` is a view into the channel, valid until the next call. */
+/** A read's answer; `bytes` is a view into the channel, valid until the next call. */
 export interface ReadResult {
   readonly bytes: Uint8Array;
   readonly end: boolean;
 }
 
-const fits = (n: number): number => Math.min(n, PIECE);
+/** What the guest thread knows of a body it writes, to answer `write` without waiting. */
+interface Writing {
+  written: number;
+  handedOver: boolean;
+  closed: boolean;
+  failed: boolean;
+}
+
+const ms = (v: number | undefined): number => (v === undefined ? -1 : Math.min(v, 0x7fffffff));
 
 /**
- * The guest thread's typed view of {@link Op}: each method encodes one call,
- * blocks for the answer and decodes it. Ids name I/O-side bodies and
- * exchanges; `undefined` answers mean the WIT `stream-error`.
+ * The guest thread's typed view of {@link Op}. Creating things, writing,
+ * finishing and dropping are posted and not waited for; reads, the response
+ * of a request and polls are calls. A write is answered from what the guest
+ * thread knows — the pre-send buffer limit, and the failures the I/O thread
+ * reported — so a failed write shows at the next write, as with a socket.
+ * `undefined` answers mean the WIT `stream-error`.
  */
 export class Remote {
-  constructor(private readonly end: GuestEnd) {}
+  private nextId = 1;
+  private readonly writing = new Map<number, Writing>();
+  private failuresSeen = 0;
+
+  constructor(
+    private readonly end: GuestEnd,
+    private readonly bodyBufferLimit: number,
+  ) {}
+
+  private newId(): number {
+    return this.nextId++;
+  }
 
   outNew(): number {
-    this.end.begin(Op.OutNew);
-    return this.end.send().readU32();
+    const id = this.newId();
+    this.end.begin(Op.OutNew).u32(id);
+    this.end.post();
+    this.writing.set(id, { written: 0, handedOver: false, closed: false, failed: false });
+    return id;
+  }
+
+  /** The body, if a write may go to it now. */
+  private writable(id: number): Writing | undefined {
+    if (this.end.failures !== this.failuresSeen) {
+      this.failuresSeen = this.end.failures;
+      this.end.begin(Op.Failed);
+      const r = this.end.call();
+      for (let n = r.readU32(); n > 0; n--) {
+        const failed = this.writing.get(r.readU32());
+        if (failed) failed.failed = true;
+      }
+    }
+    const body = this.writing.get(id);
+    return body && !body.failed && !body.closed ? body : undefined;
   }
 
   /**
-   * Writes `total` bytes produced by `fill(into, offset, n)` in pieces; returns
-   * how many were accepted before an error, or `total`.
+   * Writes `total` bytes produced by `fill(into, at, offset, n)` in pieces;
+   * returns how many were taken before the body refused more, or `total`.
    */
   outWrite(
     id: number,
     total: number,
     fill: (into: Buffer, at: number, offset: number, n: number) => void,
   ): number {
+    const body = this.writable(id);
+    if (!body) return 0;
     let done = 0;
     do {
-      const n = fits(total - done);
-      const call = this.end.begin(Op.OutWrite).u32(id);
-      fill(call.buf, call.reserve(n), done, n);
-      if (this.end.send().readU32() !== Status.Ok) return done;
+      const n = Math.min(total - done, PIECE);
+      const message = this.end.begin(Op.OutWrite, 8 + n).u32(id);
+      fill(message.buf, message.reserve(n), done, n);
+      this.end.post();
+      body.written += n;
+      // The I/O thread refuses this piece too, and fails the body, so a later send fails.
+      if (!body.handedOver && body.written > this.bodyBufferLimit) body.failed = true;
+      if (body.failed) return done;
       done += n;
     } while (done < total);
     return done;
   }
 
   outFinish(id: number, trailers: readonly FieldEntry[] | undefined): void {
-    this.end.begin(Op.OutFinish).u32(id).entries(trailers);
-    this.end.send();
+    const body = this.writing.get(id);
+    if (body) body.closed = true;
+    this.end
+      .begin(Op.OutFinish, 4 + Codec.entriesSize(trailers))
+      .u32(id)
+      .entries(trailers);
+    this.end.post();
   }
 
   outDrop(id: number): void {
+    this.writing.delete(id);
     this.end.begin(Op.OutDrop).u32(id);
-    this.end.send();
+    this.end.post();
   }
 
+  private handOver(bodyId: number): void {
+    const body = this.writing.get(bodyId);
+    if (body) body.handedOver = true;
+  }
+
+  /** Sends a request (its body, if any, by id); returns the future's id. */
   send(head: OutgoingRequestHead, bodyId: number, options: RequestOptions): number {
-    const ms = (v: number | undefined): number => (v === undefined ? -1 : Math.min(v, 0x7fffffff));
-    this.end
-      .begin(Op.Send)
-      .str(head.method)
-      .u32(head.scheme === undefined ? 0 : 1)
-      .str(head.scheme ?? '')
-      .str(head.authority)
-      .str(head.path)
-      .str(head.query)
+    const id = this.newId();
+    const strings = [head.method, head.scheme ?? '', head.authority, head.path, head.query];
+    const room = 32 + strings.reduce((n, s) => n + Codec.strSize(s), 0) + Codec.entriesSize(head.headers);
+    const message = this.end
+      .begin(Op.Send, room)
+      .u32(id)
+      .u32(head.scheme === undefined ? 0 : 1);
+    for (const s of strings) message.str(s);
+    message
       .entries(head.headers)
       .u32(bodyId)
       .i32(ms(options.connectTimeoutMs))
       .i32(ms(options.firstByteTimeoutMs))
       .i32(ms(options.betweenBytesTimeoutMs));
-    return this.end.send().readU32();
+    this.end.post();
+    this.handOver(bodyId);
+    return id;
   }
 
   futureGet(id: number): RemoteResponse | undefined {
-    this.end.begin(Op.FutureGet).u32(id);
-    const r = this.end.send();
+    const bodyId = this.newId();
+    this.end.begin(Op.FutureGet).u32(id).u32(bodyId);
+    const r = this.end.call();
     const state = r.readU32();
     if (state === FutureState.Pending) return undefined;
     if (state === FutureState.Err) return { tag: 'err', errorTag: r.readStr(), message: r.readStr() };
-    return { tag: 'ok', bodyId: r.readU32(), status: r.readU32(), headers: r.readEntries() ?? [] };
+    return { tag: 'ok', bodyId, status: r.readU32(), headers: r.readEntries() ?? [] };
   }
 
   futureDrop(id: number): void {
     this.end.begin(Op.FutureDrop).u32(id);
-    this.end.send();
+    this.end.post();
   }
 
   inRead(id: number, max: number): ReadResult | undefined {
     this.end.begin(Op.InRead).u32(id).u32(Math.min(max, READ_CAP));
-    const r = this.end.send();
+    const r = this.end.call();
     if (r.readU32() !== Status.Ok) return undefined;
     const bytes = r.readBytes();
     return { bytes, end: r.readU32() === 1 };
@@ -106,58 +168,68 @@ export class Remote {
 
   inSkip(id: number, max: bigint): { count: bigint; end: boolean } | undefined {
     this.end.begin(Op.InSkip).u32(id).u64(max);
-    return this.counted(this.end.send());
+    return counted(this.end.call());
   }
 
   /** The body's trailers once it has ended; undefined when it had none or failed. */
   inFinish(id: number): FieldEntry[] | undefined {
     this.end.begin(Op.InFinish).u32(id);
-    const r = this.end.send();
+    const r = this.end.call();
     r.readU32();
     return r.readEntries();
   }
 
   inDrop(id: number): void {
     this.end.begin(Op.InDrop).u32(id);
-    this.end.send();
+    this.end.post();
   }
 
   splice(out: number, src: number, max: bigint): { count: bigint; end: boolean } | undefined {
+    if (!this.writable(out)) return undefined;
     this.end.begin(Op.Splice).u32(out).u32(src).u64(max);
-    return this.counted(this.end.send());
+    return counted(this.end.call());
   }
 
   forward(out: number, src: number): bigint | undefined {
+    if (!this.writable(out)) return undefined;
     this.end.begin(Op.Forward).u32(out).u32(src);
-    const r = this.end.send();
+    const r = this.end.call();
     return r.readU32() === Status.Ok ? r.readU64() : undefined;
   }
 
   /** Blocks until at least one target is ready; one byte per target, 1 = ready. */
   poll(targets: readonly (readonly [PollKind, number])[]): Uint8Array {
-    const call = this.end.begin(Op.Poll).u32(targets.length);
-    for (const [kind, id] of targets) call.u32(kind).u32(id);
-    const r = this.end.send();
+    const message = this.end.begin(Op.Poll, 4 + 8 * targets.length).u32(targets.length);
+    for (const [kind, id] of targets) message.u32(kind).u32(id);
+    const r = this.end.call();
     const n = r.readU32();
     return Uint8Array.from(r.buf.subarray(r.pos, r.pos + n));
   }
 
   respond(outparam: number, status: number, headers: readonly FieldEntry[], bodyId: number): void {
-    this.end.begin(Op.Respond).u32(outparam).u32(status).entries(headers).u32(bodyId);
-    this.end.send();
+    this.end
+      .begin(Op.Respond, 16 + Codec.entriesSize(headers))
+      .u32(outparam)
+      .u32(status)
+      .entries(headers)
+      .u32(bodyId);
+    this.end.post();
+    this.handOver(bodyId);
   }
 
   respondError(outparam: number, errorTag: string, message: string): void {
-    this.end.begin(Op.RespondError).u32(outparam).str(errorTag).str(message);
-    this.end.send();
+    const room = 8 + Codec.strSize(errorTag) + Codec.strSize(message);
+    this.end.begin(Op.RespondError, room).u32(outparam).str(errorTag).str(message);
+    this.end.post();
   }
 
-  /** Blocks until the host has a request for this instance to handle. */
+  /** The previous call has returned: blocks until the host has the next request for this instance. */
   nextCall(): { outparamId: number; bodyId: number; head: IncomingRequestHead } {
-    this.end.begin(Op.NextCall);
-    const r = this.end.send();
-    const outparamId = r.readU32();
-    const bodyId = r.readU32();
+    this.writing.clear();
+    const bodyId = this.newId();
+    const outparamId = this.newId();
+    this.end.begin(Op.NextCall).u32(bodyId).u32(outparamId);
+    const r = this.end.call();
     const method = r.readStr();
     const path = r.readStr();
     const query = r.readStr();
@@ -173,10 +245,10 @@ export class Remote {
     };
     return { outparamId, bodyId, head };
   }
+}
 
-  private counted(r: ReturnType<GuestEnd['send']>): { count: bigint; end: boolean } | undefined {
-    if (r.readU32() !== Status.Ok) return undefined;
-    const end = r.readU32() === 1;
-    return { count: r.readU64(), end };
-  }
+function counted(r: Codec): { count: bigint; end: boolean } | undefined {
+  if (r.readU32() !== Status.Ok) return undefined;
+  const end = r.readU32() === 1;
+  return { count: r.readU64(), end };
 }

@@ -1,6 +1,6 @@
 import { GuestMemory } from '../abi/memory.js';
 import { violation } from '../abi/trap.js';
-import { GuestEnd } from '../bridge/channel.js';
+import { GuestEnd } from '../bridge/guest-end.js';
 import { Remote } from '../bridge/remote.js';
 import { HandleTable } from '../engine/handles.js';
 import type { V1Host } from '../v1/host.js';
@@ -22,6 +22,8 @@ export interface GuestInit {
   readonly stdin: number;
   readonly stdout: number;
   readonly stderr: number;
+  /** Bytes a body may buffer before it is sent; the guest thread answers writes past it itself. */
+  readonly bodyBufferLimit: number;
   /** `command`: run `_start` once; `serve`: run `_start`, then handle calls until told to stop. */
   readonly mode: 'command' | 'serve';
   /** The most linear memory the module may grow to, in bytes, when it was compiled with a limit. */
@@ -68,7 +70,7 @@ export async function createGuest(init: GuestInit): Promise<Guest> {
   const state: { memory?: GuestMemory } = {};
   const host: V1Host = {
     table: new HandleTable(),
-    remote: new Remote(new GuestEnd(init.channel)),
+    remote: new Remote(new GuestEnd(init.channel), init.bodyBufferLimit),
     memory: () => state.memory ?? violation('the guest called an import before its memory existed'),
     trace: init.trace
       ? (line) => {

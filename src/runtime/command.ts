@@ -1,4 +1,5 @@
-import { IoEnd, createChannelBuffer } from '../bridge/channel.js';
+import { IoEnd } from '../bridge/io-end.js';
+import { createChannelBuffer } from '../bridge/layout.js';
 import { writeAll } from '../util/write.js';
 import type { CallSource } from '../engine/io/served.js';
 import { IoSession } from '../engine/io/session.js';
@@ -42,20 +43,34 @@ export function guestInit(mod: GuestModule, options: RunOptions, channel: Shared
     stdin: options.stdin ?? 0,
     stdout: options.stdout ?? 1,
     stderr: options.stderr ?? 2,
+    bodyBufferLimit: options.bodyBufferLimit ?? DEFAULT_BODY_BUFFER_LIMIT,
     mode: 'command',
   };
 }
 
-/** An I/O session for one guest instance, its warnings printed on the guest's stderr. */
-export function ioSession(options: RunOptions, calls?: CallSource): IoSession {
+/** The I/O thread's side of one guest instance: its channel's shared memory, its session, the end serving it. */
+export interface IoSide {
+  readonly sab: SharedArrayBuffer;
+  readonly session: IoSession;
+  readonly io: IoEnd;
+}
+
+/** Opens the channel of one guest instance; the session's warnings go to the guest's stderr. */
+export function openIoSide(options: RunOptions, calls?: CallSource): IoSide {
   const stderr = options.stderr ?? 2;
-  return new IoSession({
+  const sab = createChannelBuffer();
+  const session: IoSession = new IoSession({
     bodyBufferLimit: options.bodyBufferLimit ?? DEFAULT_BODY_BUFFER_LIMIT,
     warn: (message) => {
       writeAll(stderr, `wasirun: warning: ${message}\n`);
     },
+    noteFailure: () => {
+      io.noteFailure();
+    },
     ...(calls ? { calls } : {}),
   });
+  const io = new IoEnd(sab, session.handle);
+  return { sab, session, io };
 }
 
 /**
@@ -64,10 +79,8 @@ export function ioSession(options: RunOptions, calls?: CallSource): IoSession {
  * a {@link WasirunError} when the guest traps or cannot be linked.
  */
 export async function runCommand(mod: GuestModule, options: RunOptions = {}): Promise<number> {
-  const channel = createChannelBuffer();
-  const session = ioSession(options);
-  const io = new IoEnd(channel, session.handle);
-  const worker = startGuestWorker(guestInit(mod, options, channel));
+  const { sab, session, io } = openIoSide(options);
+  const worker = startGuestWorker(guestInit(mod, options, sab));
   try {
     const report = await new Promise<WorkerReport>((resolve, reject) => {
       worker.once('message', resolve);

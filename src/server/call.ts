@@ -106,18 +106,28 @@ export class ServerCall implements IncomingCall {
     void this.stream(status, raw, body);
   }
 
+  /**
+   * Sends the response as the guest writes it. When the whole body is there
+   * by the time the head goes out (the guest wrote and finished in one go),
+   * it is sent at once with a content-length, in one write to the socket.
+   */
   private async stream(status: number, raw: string[], body: OutgoingBody): Promise<void> {
     const { res } = this;
-    const sendHead = (): void => {
-      if (!res.headersSent) res.writeHead(status, raw);
-    };
+    const framed = raw.some((h, i) => i % 2 === 0 && /^(content-length|trailer)$/i.test(h));
     try {
       for await (const chunk of body.drain()) {
-        sendHead();
+        if (!res.headersSent && body.ended && !body.trailers && !framed) {
+          const all = Buffer.concat([chunk, body.takeAll()]);
+          this.bytes += all.length;
+          res.writeHead(status, [...raw, 'content-length', String(all.length)]);
+          res.end(all);
+          return;
+        }
+        if (!res.headersSent) res.writeHead(status, raw);
         this.bytes += chunk.length;
         if (!res.write(chunk)) await drained(res);
       }
-      sendHead();
+      if (!res.headersSent) res.writeHead(status, raw);
       if (body.trailers) res.addTrailers(body.trailers.map(([n, v]): [string, string] => [n, v]));
       res.end();
     } catch (err) {

@@ -1,9 +1,9 @@
 import type { Worker } from 'node:worker_threads';
-import { IoEnd, createChannelBuffer } from '../bridge/channel.js';
+import type { IoEnd } from '../bridge/io-end.js';
 import type { IncomingCall } from '../engine/io/served.js';
 import type { IoSession } from '../engine/io/session.js';
 import type { WorkerReport } from '../guest/worker.js';
-import { guestInit, ioSession, type RunOptions } from '../runtime/command.js';
+import { guestInit, openIoSide, type RunOptions } from '../runtime/command.js';
 import { startGuestWorker } from '../runtime/worker.js';
 import type { GuestModule } from '../runtime/module.js';
 import type { ServerCall } from './call.js';
@@ -36,11 +36,11 @@ export class ServingInstance {
     private readonly deadlineMs: number,
     private readonly events: InstanceEvents,
   ) {
-    const channel = createChannelBuffer();
-    this.session = ioSession(options, () => this.waitForCall());
-    this.io = new IoEnd(channel, this.session.handle);
+    const { sab, session, io } = openIoSide(options, () => this.waitForCall());
+    this.session = session;
+    this.io = io;
     const init = {
-      ...guestInit(mod, options, channel),
+      ...guestInit(mod, options, sab),
       mode: 'serve' as const,
       memoryLimit: options.memoryLimit,
     };

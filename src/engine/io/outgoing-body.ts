@@ -14,14 +14,13 @@ export class BodyWriteError extends Error {
 
 /**
  * A body the guest writes (a request it sends, or a response it serves).
- * Until a consumer attaches, writes are buffered up to `limit` bytes (guests
- * of the v1 era write the whole body before `handle`); once attached, a
+ * Until it is handed over, writes are buffered up to `limit` bytes (guests
+ * of the v1 era write the whole body before `handle`); after, a
  * writer waits while more than HIGH_WATER bytes are queued.
  */
 export class OutgoingBody {
   private chunks: Buffer[] = [];
   private queued = 0;
-  private attached = false;
   private state: 'open' | 'ended' | 'failed' = 'open';
   private error: Error | undefined;
   private trailerList: FieldEntry[] | undefined;
@@ -51,7 +50,8 @@ export class OutgoingBody {
 
   /** Whether a write now would be taken without waiting (or fail at once): pollable readiness. */
   get writable(): boolean {
-    return this.state !== 'open' || (this.attached ? this.queued < HIGH_WATER : this.queued < this.limit);
+    if (this.state !== 'open') return true;
+    return this.writesAfterHandover === undefined ? this.queued < this.limit : this.queued < HIGH_WATER;
   }
 
   /** Marks the moment the message this body belongs to was handed to the host. */
@@ -59,26 +59,31 @@ export class OutgoingBody {
     this.writesAfterHandover ??= 0;
   }
 
-  /** Takes a copy of `data`; resolves once it is buffered (waiting for room when a consumer is attached). */
-  async write(data: Uint8Array): Promise<void> {
+  /**
+   * Takes a copy of `data`. Before the body is handed over, it is buffered up
+   * to `limit` (past it the body fails); after, a promise is returned while
+   * more than HIGH_WATER bytes wait for the network, so the writer waits too.
+   */
+  write(data: Uint8Array): Promise<void> | undefined {
     if (this.state === 'failed') throw this.error ?? new BodyWriteError('stream failed');
     if (this.state === 'ended') throw new BodyWriteError('stream already finished');
-    if (!this.attached && this.queued + data.length > this.limit) {
+    const before = this.writesAfterHandover === undefined;
+    if (before && this.queued + data.length > this.limit) {
       this.fail(
         new BodyWriteError(`body exceeds the ${this.limit}-byte buffer for data written before it is sent`),
       );
       throw this.error as Error;
     }
-    if (data.length === 0) return;
+    if (data.length === 0) return undefined;
     this.chunks.push(Buffer.from(data));
     this.queued += data.length;
     this.written += data.length;
-    if (this.writesAfterHandover !== undefined) this.writesAfterHandover++;
+    if (!before) this.writesAfterHandover = (this.writesAfterHandover ?? 0) + 1;
     this.changed.notify();
-    if (this.attached) {
-      await until(this.changed, () => this.queued < HIGH_WATER || this.failed);
+    if (before || this.queued < HIGH_WATER) return undefined;
+    return until(this.changed, () => this.queued < HIGH_WATER || this.failed).then(() => {
       if (this.failed) throw this.error as Error;
-    }
+    });
   }
 
   /** Ends the body, with trailers if given (`finish-outgoing-stream`, or the stream dropped). */
@@ -89,6 +94,9 @@ export class OutgoingBody {
     this.changed.notify();
   }
 
+  /** Called once when the body fails, for whoever must tell the writer. */
+  onFail: (() => void) | undefined;
+
   /** The consumer failed (socket closed, limit exceeded): later writes get the error. */
   fail(error: Error): void {
     if (this.state === 'failed') return;
@@ -97,6 +105,7 @@ export class OutgoingBody {
     this.chunks = [];
     this.queued = 0;
     this.changed.notify();
+    this.onFail?.();
   }
 
   /** Everything written so far when the body has ended: sent with a content-length. */
@@ -109,7 +118,6 @@ export class OutgoingBody {
 
   /** The consumer's side: every chunk as it is written, until the body ends. */
   async *drain(): AsyncGenerator<Buffer> {
-    this.attached = true;
     for (;;) {
       const chunk = this.chunks.shift();
       if (chunk) {

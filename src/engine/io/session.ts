@@ -1,76 +1,65 @@
-import type { OperationHandler } from '../../bridge/channel.js';
 import type { Codec } from '../../bridge/codec.js';
+import type { OperationHandler, Reply } from '../../bridge/io-end.js';
 import { FutureState, Op, PollKind, Status } from '../../bridge/ops.js';
 import { Exchange } from './exchange.js';
-import { IncomingBody, READ_CAP } from './incoming-body.js';
+import type { IncomingBody } from './incoming-body.js';
 import { OutgoingBody } from './outgoing-body.js';
 import type { CallSource, IncomingCall } from './served.js';
-import type { Signal } from './signal.js';
-
-type Reply = (reply: Codec) => void;
+import { forward, poll, read, skip, splice, type Pollable } from './stream-ops.js';
 
 export interface SessionOptions {
   /** Bytes a body may buffer before it is sent (before `handle`). */
   readonly bodyBufferLimit: number;
   /** Where the host's warnings about a guest's requests go. */
   readonly warn: (message: string) => void;
+  /** Tells the guest thread that a body it writes failed (see {@link Op.Failed}). */
+  readonly noteFailure?: () => void;
   /** For an instance that serves: where its next incoming call comes from. */
   readonly calls?: CallSource;
 }
 
-const ok: Reply = (r) => r.u32(Status.Ok);
-const streamError: Reply = (r) => r.u32(Status.StreamError);
 const done: Reply = () => undefined;
 
 /**
- * The I/O thread's side of one guest instance: its bodies and exchanges by
- * id, and the answer to each {@link Op}. Everything here is asynchronous;
- * the guest is blocked on the channel until its answer is written.
+ * The I/O thread's side of one guest instance: its bodies, exchanges and
+ * served calls by id (ids are the guest thread's), and the answer to each
+ * {@link Op}. Decoding is synchronous; waiting happens in the returned
+ * promises while the guest is blocked on its call.
  */
 export class IoSession {
-  private next = 1;
   private readonly outgoing = new Map<number, OutgoingBody>();
   private readonly incoming = new Map<number, IncomingBody>();
   private readonly exchanges = new Map<number, Exchange>();
   private readonly outparams = new Map<number, IncomingCall>();
-  /** The call being handled, and the first id it created: everything from there on is the call's. */
+  private failed: number[] = [];
+  /** The call being handled, and the first id it created: every id from there on is the call's. */
   private current: { call: IncomingCall; firstId: number } | undefined;
-
-  constructor(private readonly options: SessionOptions) {}
-
-  /** Registers a body fed by the host (a request being served); returns its id. */
-  addIncoming(body: IncomingBody): number {
-    const id = this.next++;
-    this.incoming.set(id, body);
-    return id;
-  }
-
-  /** Registers a body for the guest to write; returns its id. */
-  addOutgoing(body: OutgoingBody): number {
-    const id = this.next++;
-    this.outgoing.set(id, body);
-    return id;
-  }
-
-  outgoingBody(id: number): OutgoingBody {
-    return found(this.outgoing.get(id), 'output stream', id);
-  }
-
-  incomingBody(id: number): IncomingBody {
-    return found(this.incoming.get(id), 'input stream', id);
-  }
-
   /**
    * A body id is held twice by the guest: by its output stream and by the
    * request or response it belongs to. It is forgotten once the stream is
-   * dropped and the message was handed over (`handle`, `set-response-outparam`),
-   * in whichever order the guest does the two.
+   * dropped and the message was handed over, in whichever order.
    */
   private readonly claimed = new Set<number>();
   private readonly released = new Set<number>();
 
+  constructor(private readonly options: SessionOptions) {}
+
+  private get<T>(map: Map<number, T>, id: number, what: string): T {
+    const value = map.get(id);
+    if (value === undefined) throw new Error(`no ${what} with id ${id} on the I/O side`);
+    return value;
+  }
+
+  private out(id: number): OutgoingBody {
+    return this.get(this.outgoing, id, 'output stream');
+  }
+
+  private in(id: number): IncomingBody {
+    return this.get(this.incoming, id, 'input stream');
+  }
+
   private claim(id: number): OutgoingBody {
-    const body = this.outgoingBody(id);
+    const body = this.out(id);
     if (this.released.delete(id)) this.outgoing.delete(id);
     else this.claimed.add(id);
     return body;
@@ -85,26 +74,40 @@ export class IoSession {
   readonly handle: OperationHandler = (op, a) => {
     switch (op) {
       case Op.OutNew: {
-        const id = this.addOutgoing(new OutgoingBody(this.options.bodyBufferLimit));
-        return (r) => r.u32(id);
+        const id = a.readU32();
+        const body = new OutgoingBody(this.options.bodyBufferLimit);
+        body.onFail = () => {
+          this.failed.push(id);
+          this.options.noteFailure?.();
+        };
+        this.outgoing.set(id, body);
+        return done;
       }
-      case Op.OutWrite:
-        return this.outgoingBody(a.readU32())
-          .write(a.readBytes())
-          .then(
-            () => ok,
-            () => streamError,
+      case Op.OutWrite: {
+        const body = this.out(a.readU32());
+        try {
+          // A refused write has failed the body; the guest learns it through Op.Failed.
+          return (
+            body.write(a.readBytes())?.then(
+              () => done,
+              () => done,
+            ) ?? done
           );
+        } catch {
+          return done;
+        }
+      }
       case Op.OutFinish:
-        this.outgoingBody(a.readU32()).end(a.readEntries());
+        this.out(a.readU32()).end(a.readEntries());
         return done;
       case Op.OutDrop:
         this.release(a.readU32());
         return done;
       case Op.Send:
-        return this.send(a);
+        this.send(a);
+        return done;
       case Op.FutureGet:
-        return this.futureGet(a.readU32());
+        return this.futureGet(a.readU32(), a.readU32());
       case Op.FutureDrop: {
         const id = a.readU32();
         this.exchanges.get(id)?.drop();
@@ -112,11 +115,11 @@ export class IoSession {
         return done;
       }
       case Op.InRead:
-        return this.read(this.incomingBody(a.readU32()), a.readU32());
+        return read(this.in(a.readU32()), a.readU32());
       case Op.InSkip:
-        return this.skip(this.incomingBody(a.readU32()), a.readU64());
+        return skip(this.in(a.readU32()), a.readU64());
       case Op.InFinish:
-        return this.incomingBody(a.readU32())
+        return this.in(a.readU32())
           .finish()
           .then(
             (trailers): Reply =>
@@ -131,51 +134,113 @@ export class IoSession {
         return done;
       }
       case Op.Splice: {
-        const out = this.outgoingBody(a.readU32());
-        return this.splice(out, this.incomingBody(a.readU32()), a.readU64());
+        const out = this.out(a.readU32());
+        return splice(out, this.in(a.readU32()), a.readU64());
       }
       case Op.Forward:
-        return this.forward(this.outgoingBody(a.readU32()), this.incomingBody(a.readU32()));
+        return forward(this.out(a.readU32()), this.in(a.readU32()));
       case Op.Poll:
-        return this.poll(a);
+        return poll(this.pollables(a));
       case Op.NextCall:
-        return this.nextCall();
+        return this.nextCall(a.readU32(), a.readU32());
       case Op.Respond: {
-        const call = this.outparam(a.readU32());
+        const call = this.get(this.outparams, a.readU32(), 'response-outparam');
         const status = a.readU32();
         const headers = a.readEntries() ?? [];
         call.respond(status, headers, this.claim(a.readU32()));
         return done;
       }
-      case Op.RespondError: {
-        const call = this.outparam(a.readU32());
-        call.fail(a.readStr(), a.readStr());
+      case Op.RespondError:
+        this.get(this.outparams, a.readU32(), 'response-outparam').fail(a.readStr(), a.readStr());
         return done;
+      case Op.Failed: {
+        const ids = this.failed;
+        this.failed = [];
+        return (r) => {
+          r.u32(ids.length);
+          for (const id of ids) r.u32(id);
+        };
       }
       default:
         throw new Error(`unknown operation ${op}`);
     }
   };
 
-  private outparam(id: number): IncomingCall {
-    return found(this.outparams.get(id), 'response-outparam', id);
+  private send(a: Codec): void {
+    const id = a.readU32();
+    const hasScheme = a.readU32() === 1;
+    const [method, scheme, authority, path, query] = [
+      a.readStr(),
+      a.readStr(),
+      a.readStr(),
+      a.readStr(),
+      a.readStr(),
+    ];
+    const head = {
+      method,
+      scheme: hasScheme ? scheme : undefined,
+      authority,
+      path,
+      query,
+      headers: a.readEntries() ?? [],
+    };
+    const bodyId = a.readU32();
+    const timeout = (): number | undefined => {
+      const ms = a.readI32();
+      return ms < 0 ? undefined : ms;
+    };
+    const options = {
+      connectTimeoutMs: timeout(),
+      firstByteTimeoutMs: timeout(),
+      betweenBytesTimeoutMs: timeout(),
+    };
+    const body = bodyId === 0 ? undefined : this.claim(bodyId);
+    this.exchanges.set(id, new Exchange(head, body, options, this.options.warn));
   }
 
-  /** Ends the call that was being handled, then waits for the next one. */
-  private async nextCall(): Promise<Reply> {
+  private async futureGet(id: number, bodyId: number): Promise<Reply> {
+    const exchange = this.get(this.exchanges, id, 'future-incoming-response');
+    const outcome = await exchange.get();
+    if (!outcome) return (r) => r.u32(FutureState.Pending);
+    if (outcome.tag === 'err')
+      return (r) => r.u32(FutureState.Err).str(outcome.val.tag).str(outcome.val.message);
+    exchange.taken = true;
+    const { status, headers, body } = outcome.val;
+    this.incoming.set(bodyId, body);
+    return (r) => r.u32(FutureState.Ok).u32(status).entries(headers);
+  }
+
+  private pollables(a: Codec): Pollable[] {
+    const out: Pollable[] = [];
+    for (let n = a.readU32(); n > 0; n--) {
+      const kind = a.readU32() as PollKind;
+      const id = a.readU32();
+      if (kind === PollKind.Future) {
+        const exchange = this.exchanges.get(id);
+        exchange?.awaited();
+        out.push({ ready: () => exchange?.ready ?? true, changed: exchange?.changed });
+      } else if (kind === PollKind.Input) {
+        const body = this.incoming.get(id);
+        out.push({ ready: () => body?.readable ?? true, changed: body?.changed });
+      } else {
+        const body = this.outgoing.get(id);
+        out.push({ ready: () => body?.writable ?? true, changed: body?.changed });
+      }
+    }
+    return out;
+  }
+
+  /** Ends the call being handled, then waits for the next one. */
+  private async nextCall(bodyId: number, outparamId: number): Promise<Reply> {
     this.endCall();
-    const calls = found(this.options.calls, 'call source for a guest that does not serve', 0);
-    const call = await calls();
-    const firstId = this.next;
-    const bodyId = this.addIncoming(call.body);
-    const outparamId = this.next++;
+    if (!this.options.calls) throw new Error('this instance does not serve');
+    const call = await this.options.calls();
+    this.incoming.set(bodyId, call.body);
     this.outparams.set(outparamId, call);
-    this.current = { call, firstId };
+    this.current = { call, firstId: bodyId };
     const { method, path, query, scheme, authority, headers } = call.head;
     return (r) =>
       r
-        .u32(outparamId)
-        .u32(bodyId)
         .str(method)
         .str(path)
         .str(query)
@@ -203,157 +268,17 @@ export class IoSession {
       for (const id of map.keys()) if (mine(id)) map.delete(id);
     }
     for (const set of [this.claimed, this.released]) for (const id of set) if (mine(id)) set.delete(id);
-  }
-
-  private send(a: Codec): Reply {
-    const method = a.readStr();
-    const hasScheme = a.readU32() === 1;
-    const scheme = a.readStr();
-    const head = {
-      method,
-      scheme: hasScheme ? scheme : undefined,
-      authority: a.readStr(),
-      path: a.readStr(),
-      query: a.readStr(),
-      headers: a.readEntries() ?? [],
-    };
-    const bodyId = a.readU32();
-    const timeout = (): number | undefined => {
-      const ms = a.readI32();
-      return ms < 0 ? undefined : ms;
-    };
-    const options = {
-      connectTimeoutMs: timeout(),
-      firstByteTimeoutMs: timeout(),
-      betweenBytesTimeoutMs: timeout(),
-    };
-    const body = bodyId === 0 ? undefined : this.claim(bodyId);
-    const id = this.next++;
-    this.exchanges.set(id, new Exchange(head, body, options, this.options.warn));
-    return (r) => r.u32(id);
-  }
-
-  private async futureGet(id: number): Promise<Reply> {
-    const exchange = found(this.exchanges.get(id), 'future-incoming-response', id);
-    const outcome = await exchange.get();
-    if (!outcome) return (r) => r.u32(FutureState.Pending);
-    if (outcome.tag === 'err')
-      return (r) => r.u32(FutureState.Err).str(outcome.val.tag).str(outcome.val.message);
-    exchange.taken = true;
-    const { status, headers, body } = outcome.val;
-    const bodyId = this.addIncoming(body);
-    return (r) => r.u32(FutureState.Ok).u32(bodyId).u32(status).entries(headers);
-  }
-
-  private async read(body: IncomingBody, len: number): Promise<Reply> {
-    const max = Math.min(len, READ_CAP);
-    await body.waitFor(max);
-    if (body.failure) return streamError;
-    return (r) => {
-      r.u32(Status.Ok);
-      let at = r.reserve(Math.min(max, body.available));
-      body.take(Math.min(max, body.available), (chunk) => {
-        r.buf.set(chunk, at);
-        at += chunk.length;
-      });
-      r.u32(body.exhausted ? 1 : 0);
-    };
-  }
-
-  private async skip(body: IncomingBody, max: bigint): Promise<Reply> {
-    const want = Number(max > BigInt(READ_CAP) ? BigInt(READ_CAP) : max);
-    await body.waitFor(want);
-    if (body.failure) return streamError;
-    const n = body.take(want);
-    return (r) =>
-      r
-        .u32(Status.Ok)
-        .u32(body.exhausted ? 1 : 0)
-        .u64(BigInt(n));
-  }
-
-  private async splice(out: OutgoingBody, src: IncomingBody, max: bigint): Promise<Reply> {
-    const want = Number(max > BigInt(READ_CAP) ? BigInt(READ_CAP) : max);
-    await src.waitFor(want);
-    if (src.failure) return streamError;
-    const chunks: Buffer[] = [];
-    const n = src.take(want, (chunk) => chunks.push(chunk));
-    try {
-      for (const chunk of chunks) await out.write(chunk);
-    } catch {
-      return streamError;
-    }
-    return (r) =>
-      r
-        .u32(Status.Ok)
-        .u32(src.exhausted ? 1 : 0)
-        .u64(BigInt(n));
-  }
-
-  private async forward(out: OutgoingBody, src: IncomingBody): Promise<Reply> {
-    let total = 0;
-    while (!src.exhausted) {
-      await src.waitFor(READ_CAP);
-      if (src.failure) return streamError;
-      const chunks: Buffer[] = [];
-      total += src.take(READ_CAP, (chunk) => chunks.push(chunk));
-      try {
-        for (const chunk of chunks) await out.write(chunk);
-      } catch {
-        return streamError;
-      }
-    }
-    return (r) => r.u32(Status.Ok).u64(BigInt(total));
-  }
-
-  private async poll(a: Codec): Promise<Reply> {
-    const n = a.readU32();
-    const checks: (() => boolean)[] = [];
-    const signals: Signal[] = [];
-    for (let k = 0; k < n; k++) {
-      const kind = a.readU32() as PollKind;
-      const id = a.readU32();
-      const target =
-        kind === PollKind.Future
-          ? this.exchanges.get(id)
-          : kind === PollKind.Input
-            ? this.incoming.get(id)
-            : this.outgoing.get(id);
-      if (target instanceof Exchange) target.awaited();
-      checks.push(() =>
-        target === undefined
-          ? true
-          : 'ready' in target
-            ? target.ready
-            : 'readable' in target
-              ? target.readable
-              : target.writable,
-      );
-      if (target) signals.push(target.changed);
-    }
-    while (n > 0 && !checks.some((check) => check())) await Promise.race(signals.map((s) => s.wait()));
-    return (r) => {
-      r.u32(n);
-      for (const check of checks) r.buf[r.pos++] = check() ? 1 : 0;
-    };
+    this.failed = this.failed.filter((id) => !mine(id));
   }
 
   /** The guest is gone: cancel whatever it left running. */
   close(): void {
     this.current = undefined;
-    this.outparams.clear();
     for (const exchange of this.exchanges.values()) exchange.drop();
     for (const body of this.incoming.values()) body.drop();
     for (const body of this.outgoing.values()) body.fail(new Error('guest instance closed'));
-    this.exchanges.clear();
-    this.incoming.clear();
-    this.outgoing.clear();
+    for (const map of [this.outgoing, this.incoming, this.exchanges, this.outparams]) map.clear();
     this.claimed.clear();
     this.released.clear();
   }
-}
-
-function found<T>(value: T | undefined, what: string, id: number): T {
-  if (value === undefined) throw new Error(`no ${what} with id ${id} on the I/O side`);
-  return value;
 }

@@ -1,0 +1,72 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** Paths from `dist/bench/`. */
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const at = (...parts: string[]): string => ROOT + parts.join('/');
+export const WASIRUN = at('dist', 'src', 'cli', 'bin.js');
+export const fixture = (name: string): string => at('dist', 'bench', 'fixtures', `${name}.js`);
+
+export interface Server {
+  readonly url: string;
+  readonly child: ChildProcess;
+  /** Resident set size now, in bytes (Linux; 0 elsewhere). */
+  rss(): number;
+  stop(): Promise<void>;
+}
+
+export function rssOf(pid: number | undefined): number {
+  try {
+    return Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]) * 4096;
+  } catch {
+    return 0;
+  }
+}
+
+/** Starts a server process and resolves once it prints `… at http://…` on stderr. */
+export function startServer(args: string[]): Promise<Server> {
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      const m = /at (http:\/\/\S+)/.exec(seen);
+      if (!m?.[1]) return;
+      child.stderr.removeAllListeners('data');
+      child.stderr.resume();
+      const url = m[1].endsWith('/') ? m[1] : `${m[1]}/`;
+      resolve({
+        url,
+        child,
+        rss: () => rssOf(child.pid),
+        stop: () =>
+          new Promise((done) => {
+            child.once('exit', () => {
+              done();
+            });
+            child.kill('SIGTERM');
+          }),
+      });
+    });
+    child.once('exit', (code) => {
+      reject(new Error(`${args.join(' ')} exited with ${code}: ${seen}`));
+    });
+  });
+}
+
+/** Runs a process to its end; resolves to its stdout. */
+export function run(command: string, args: string[], input?: Buffer): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    child.on('close', (code) => {
+      if (code === 0) resolve(out);
+      else reject(new Error(`${command} ${args.join(' ')} exited with ${code}: ${err}`));
+    });
+    child.stdin.end(input);
+  });
+}

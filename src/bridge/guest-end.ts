@@ -1,0 +1,125 @@
+import { Codec } from './codec.js';
+import {
+  Answer,
+  CALL,
+  Ctl,
+  MESSAGE_HEADER,
+  REPLY_BYTES,
+  REPLY_OFFSET,
+  RING_BYTES,
+  RING_OFFSET,
+  WRAP,
+  align8,
+} from './layout.js';
+
+/** Spin budgets, in iterations of one atomic load (about 8 ns each on the reference machine). */
+const SPIN_MIN = Number(process.env.GS_MIN ?? 64);
+const SPIN_MAX = Number(process.env.GS_MAX ?? 1024);
+
+/**
+ * The guest thread's end of the channel. One-way messages are appended to
+ * the ring and the guest goes on at once; a call is appended, then the guest
+ * spins briefly and sleeps until the answer is in the reply area. It only
+ * ever waits for room in the ring, or for an answer.
+ */
+export class GuestEnd {
+  private readonly ctl: Int32Array;
+  private readonly ring: Codec;
+  private readonly answer: Codec;
+  /** Per-operation spin budgets: doubled while answers come during the spin, cut by a quarter when not. */
+  private readonly spin = new Map<number, number>();
+  private op = -1;
+  private start = 0;
+  private tail = 0;
+
+  constructor(sab: SharedArrayBuffer) {
+    this.ctl = new Int32Array(sab, 0, REPLY_OFFSET / 4);
+    this.ring = new Codec(Buffer.from(sab, RING_OFFSET, RING_BYTES));
+    this.answer = new Codec(Buffer.from(sab, REPLY_OFFSET, REPLY_BYTES));
+  }
+
+  /** The counter the I/O thread bumps when a body this guest writes fails. */
+  get failures(): number {
+    return Atomics.load(this.ctl, Ctl.Failures);
+  }
+
+  /**
+   * Starts a message of at most `room` bytes of arguments, waiting for that
+   * much room in the ring; the returned codec is positioned for the arguments.
+   */
+  begin(op: number, room = 256): Codec {
+    const need = align8(MESSAGE_HEADER + room);
+    if (need > RING_BYTES / 2) throw new RangeError(`a message of ${room} bytes does not fit the channel`);
+    let tail = Atomics.load(this.ctl, Ctl.Tail) >>> 0;
+    const offset = tail % RING_BYTES;
+    if (offset + need > RING_BYTES) {
+      // Not enough before the end: mark the rest as skipped and start over at the beginning.
+      this.waitForRoom(tail, RING_BYTES - offset);
+      this.ring.buf.writeUInt32LE(WRAP, offset);
+      tail = (tail + RING_BYTES - offset) >>> 0;
+      this.publish(tail);
+    }
+    this.waitForRoom(tail, need);
+    this.op = op;
+    this.tail = tail;
+    this.start = tail % RING_BYTES;
+    return this.ring.at(this.start + MESSAGE_HEADER, this.start + need);
+  }
+
+  /** Sends the message begun with {@link begin}; the guest does not wait for it. */
+  post(): void {
+    this.finish(0);
+  }
+
+  /** Sends the message begun with {@link begin} and blocks until its answer, returned for decoding. */
+  call(): Codec {
+    const op = this.finish(CALL);
+    const ctl = this.ctl;
+    const budget = this.spin.get(op) ?? SPIN_MAX;
+    let n = 0;
+    while (Atomics.load(ctl, Ctl.Reply) === 0 && n < budget) n++;
+    if (Atomics.load(ctl, Ctl.Reply) !== 0) {
+      this.spin.set(op, Math.min(SPIN_MAX, budget * 2));
+    } else {
+      Atomics.store(ctl, Ctl.GuestAwaiting, 1);
+      while (Atomics.load(ctl, Ctl.Reply) === 0) Atomics.wait(ctl, Ctl.Reply, 0);
+      Atomics.store(ctl, Ctl.GuestAwaiting, 0);
+      this.spin.set(op, Math.max(SPIN_MIN, budget - (budget >> 2)));
+    }
+    Atomics.store(ctl, Ctl.Reply, 0);
+    const answer = this.answer.at(0);
+    if (answer.readU32() === Answer.Failed) throw new Error(answer.readStr());
+    return answer;
+  }
+
+  private finish(flags: number): number {
+    const op = this.op;
+    if (op < 0) throw new Error('channel message sent without begin()');
+    this.op = -1;
+    const length = align8(this.ring.pos - this.start);
+    const buf = this.ring.buf;
+    buf.writeUInt32LE(length, this.start);
+    buf.writeUInt32LE(op, this.start + 4);
+    buf.writeUInt32LE(flags, this.start + 8);
+    this.publish((this.tail + length) >>> 0);
+    return op;
+  }
+
+  private publish(tail: number): void {
+    Atomics.store(this.ctl, Ctl.Tail, tail | 0);
+    if (Atomics.load(this.ctl, Ctl.IoSleeping) === 1) Atomics.notify(this.ctl, Ctl.Tail);
+  }
+
+  private waitForRoom(tail: number, need: number): void {
+    const ctl = this.ctl;
+    const free = (): number => RING_BYTES - ((tail - (Atomics.load(ctl, Ctl.Head) >>> 0)) >>> 0);
+    let n = 0;
+    while (free() < need) {
+      if (n++ < SPIN_MIN) continue;
+      const head = Atomics.load(ctl, Ctl.Head);
+      Atomics.store(ctl, Ctl.GuestSleeping, 1);
+      if (free() < need) Atomics.wait(ctl, Ctl.Head, head, 100);
+      Atomics.store(ctl, Ctl.GuestSleeping, 0);
+    }
+  }
+}

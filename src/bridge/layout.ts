@@ -1,0 +1,51 @@
+/**
+ * The shared memory of one guest instance's channel (see RATIONALE.md,
+ * "Threads and blocking"):
+ *
+ *   control words │ reply area │ ring
+ *
+ * The guest thread appends messages to the ring — one-way operations it does
+ * not wait for, and calls it waits for — and the I/O thread consumes them in
+ * order. A call's answer comes back in the reply area. Ring positions are
+ * 32-bit counters that wrap; the ring's size is a power of two.
+ */
+export const Ctl = {
+  /** Ring write position; the guest advances it, the I/O thread waits on it. */
+  Tail: 0,
+  /** Ring read position; the I/O thread advances it, a guest waiting for room waits on it. */
+  Head: 1,
+  /** 1 while an answer waits in the reply area. */
+  Reply: 2,
+  /** 1 while the I/O thread sleeps, so the guest knows to wake it. */
+  IoSleeping: 3,
+  /** 1 while the guest sleeps for ring room, so the I/O thread knows to wake it. */
+  GuestSleeping: 4,
+  /** Bumped by the I/O thread whenever a body the guest writes fails. */
+  Failures: 5,
+  /** 1 while the guest sleeps for an answer, so the I/O thread knows to wake it. */
+  GuestAwaiting: 6,
+} as const;
+
+const CONTROL_BYTES = 64;
+/** The largest answer: a 1 MiB read plus its header, with room to spare. */
+export const REPLY_BYTES = 1024 * 1024 + 64 * 1024;
+/** Room for a few 1 MiB writes in flight: the bound on what a guest can queue. */
+export const RING_BYTES = 4 * 1024 * 1024;
+/** A message's header: length (padded to 8), operation, flags. */
+export const MESSAGE_HEADER = 12;
+/** Written where a message would not fit before the ring's end: continue at its start. */
+export const WRAP = 0xffffffff;
+/** Flag of a message whose sender waits for an answer. */
+export const CALL = 1;
+
+export const REPLY_OFFSET = CONTROL_BYTES;
+export const RING_OFFSET = CONTROL_BYTES + REPLY_BYTES;
+
+export function createChannelBuffer(): SharedArrayBuffer {
+  return new SharedArrayBuffer(RING_OFFSET + RING_BYTES);
+}
+
+export const align8 = (n: number): number => (n + 7) & ~7;
+
+/** Status word that starts every answer. */
+export const Answer = { Ok: 0, Failed: 1 } as const;
