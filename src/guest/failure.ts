@@ -9,7 +9,8 @@ const MiB = 1024 * 1024;
 export function describeFailure(err: unknown, memorySize = 0, memoryLimit?: number): string {
   if (err instanceof Trap) return err.message;
   if (err instanceof WebAssembly.RuntimeError) {
-    const atLimit = memoryLimit !== undefined && memorySize + 64 * 1024 > memoryLimit;
+    // A failed allocation asks for more than is left, so "near" the limit counts: within an eighth of it.
+    const atLimit = memoryLimit !== undefined && memorySize + Math.max(memoryLimit / 8, MiB) >= memoryLimit;
     const where = atLimit ? ` at its memory limit of ${Math.round(memoryLimit / MiB)} MiB` : '';
     return `guest trapped${where}: ${err.message}`;
   }

@@ -7,6 +7,7 @@ import type { V1Host } from '../v1/host.js';
 import { V1_HANDLER_EXPORT, v1Imports } from '../v1/index.js';
 import { Fields } from '../engine/fields.js';
 import { writeAll } from '../util/write.js';
+import { interruptibleSleep } from './sleep.js';
 import { loadWasi } from './wasi.js';
 
 /** Everything a worker needs to build one guest instance; structured-cloned from the main thread. */
@@ -81,8 +82,15 @@ export async function createGuest(init: GuestInit): Promise<Guest> {
       writeAll(fd === 1 ? init.stdout : init.stderr, text);
     },
   };
+  const preview1 = (wasi.getImportObject() as { wasi_snapshot_preview1: WebAssembly.ModuleImports })
+    .wasi_snapshot_preview1;
   const imports: WebAssembly.Imports = {
-    ...(wasi.getImportObject() as WebAssembly.Imports),
+    wasi_snapshot_preview1: {
+      ...preview1,
+      poll_oneoff: interruptibleSleep(preview1.poll_oneoff as Parameters<typeof interruptibleSleep>[0], () =>
+        host.memory(),
+      ),
+    },
     ...(init.http ? v1Imports(host) : {}),
   };
   checkImports(init.module, imports);

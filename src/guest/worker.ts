@@ -1,4 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { Trap } from '../abi/trap.js';
 import { describeFailure } from './failure.js';
 import { createGuest, type GuestInit } from './instance.js';
 
@@ -33,7 +34,8 @@ async function main(init: GuestInit): Promise<WorkerReport> {
   try {
     guest.initialize();
   } catch (err) {
-    return { kind: 'load-error', message: describeFailure(err) };
+    const fromGuest = err instanceof WebAssembly.RuntimeError || err instanceof Trap;
+    return { kind: 'load-error', message: fromGuest ? describeFailure(err) : (err as Error).message };
   }
   try {
     for (;;) guest.handleNext();

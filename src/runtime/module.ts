@@ -15,7 +15,7 @@ export interface GuestModule {
 /** Host-facing failures, with a stable `code` to match on. */
 export class WasirunError extends Error {
   constructor(
-    readonly code: 'WASIRUN_LOAD' | 'WASIRUN_LINK' | 'WASIRUN_TRAP' | 'WASIRUN_USAGE',
+    readonly code: 'WASIRUN_LOAD' | 'WASIRUN_LINK' | 'WASIRUN_TRAP' | 'WASIRUN_LISTEN',
     message: string,
   ) {
     super(message);

@@ -95,9 +95,10 @@ export class ServerCall implements IncomingCall {
     }
     this.settled = true;
     this.responseBody = body;
-    if (!Number.isInteger(status) || status < 100 || status > 999) {
+    if (!Number.isInteger(status) || status < 200 || status > 999) {
       body.fail(new Error(`invalid status ${status}`));
-      this.answer(500, `the guest set an invalid status ${status}`);
+      const why = status >= 100 && status < 200 ? ', which cannot be the final response' : '';
+      this.answer(500, `the guest set an invalid status ${status}${why}`);
       return;
     }
     const raw = headers

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { writeAll } from '../util/write.js';
 import type { RunOptions } from '../runtime/command.js';
-import type { GuestModule } from '../runtime/module.js';
+import { WasirunError, type GuestModule } from '../runtime/module.js';
 import { ServerCall } from './call.js';
 import { limitMemory } from './memory-limit.js';
 import { route } from './mux.js';
@@ -60,7 +60,12 @@ export async function createRequestHandler(
   const maxBody = options.maxRequestBody ?? SERVE_DEFAULTS.maxRequestBody;
   const prefix = options.path ?? SERVE_DEFAULTS.path;
   const accessLog = options.accessLog ?? toStderr;
-  const limited = { ...mod, module: await WebAssembly.compile(limitMemory(mod.bytes, memoryLimit)) };
+  let limited: GuestModule;
+  try {
+    limited = { ...mod, module: await WebAssembly.compile(limitMemory(mod.bytes, memoryLimit)) };
+  } catch (err) {
+    throw new WasirunError('WASIRUN_LOAD', `${mod.name}: ${(err as Error).message}`);
+  }
   const pool = await InstancePool.start(limited, {
     workers: options.workers ?? availableParallelism(),
     queue: options.queue ?? SERVE_DEFAULTS.queue,
@@ -92,10 +97,13 @@ export async function createRequestHandler(
       call.answer(413, `request body over the ${maxBody}-byte limit`, { connection: 'close' });
       return;
     }
-    if (!pool.dispatch(call)) {
+    const outcome = pool.dispatch(call);
+    if (outcome === 'full') {
       call.answer(503, 'every guest instance is busy and the queue is full; try again', {
         'retry-after': '1',
       });
+    } else if (outcome === 'closed') {
+      call.answer(503, 'the server is shutting down', { connection: 'close' });
     }
   };
   return Object.assign(handler, { close: (graceMs = 0) => pool.close(graceMs) });

@@ -8,6 +8,8 @@ import { startGuestWorker } from '../runtime/worker.js';
 import type { GuestModule } from '../runtime/module.js';
 import type { ServerCall } from './call.js';
 
+const STOP_WAIT_MS = 1000;
+
 export interface InstanceEvents {
   /** The instance waits for a call (its first wait means it is ready). */
   idle(instance: ServingInstance): void;
@@ -89,21 +91,46 @@ export class ServingInstance {
     if (this.state === 'gone') return;
     const starting = this.state === 'starting';
     this.state = 'gone';
-    clearTimeout(this.deadline);
-    this.io.stop();
-    this.session.close();
-    void this.worker.terminate();
+    this.end();
     this.call?.abandon(500, reason);
     this.events.lost(this, reason, starting);
   }
 
-  /** Stops the instance (the server is closing); a call still running is answered 503. */
+  /**
+   * Stops the instance (the server is closing); a call still running is
+   * answered 503. Resolves when its thread is gone, or after STOP_WAIT_MS if
+   * the guest is blocked in a system call (its thread no longer keeps the
+   * process alive either way).
+   */
   stop(): Promise<void> {
     this.state = 'gone';
     this.call?.abandon(503, 'the server is shutting down');
+    const stopped = new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, STOP_WAIT_MS);
+      this.worker.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    this.end();
+    return stopped;
+  }
+
+  /** The response is complete and only `handle` returning is left: the instance is about to be idle. */
+  get finishing(): boolean {
+    return this.state === 'busy' && this.call?.res.writableEnded === true;
+  }
+
+  /**
+   * Terminates the worker without waiting for it: a guest blocked in a
+   * system call (a long sleep) only stops when the call returns, and must
+   * not hold up the server, nor keep the process alive.
+   */
+  private end(): void {
     clearTimeout(this.deadline);
     this.io.stop();
     this.session.close();
-    return this.worker.terminate().then(() => undefined);
+    void this.worker.terminate();
+    this.worker.unref();
   }
 }

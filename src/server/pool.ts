@@ -18,6 +18,8 @@ export interface PoolOptions {
 }
 
 const RESTART_DELAY_MS = 1000;
+/** How long a call may wait for a lower-numbered instance that is about to be idle. */
+const HANDOFF_MS = 20;
 
 /**
  * Guest instances that serve: a call goes to the lowest-numbered idle
@@ -89,20 +91,38 @@ export class InstancePool {
     else again();
   }
 
-  /** Runs the call now or queues it; false when the queue is full. */
-  dispatch(call: ServerCall): boolean {
-    const idle = this.instances.find((i) => i.state === 'idle');
-    if (idle) {
-      idle.assign(call);
-      return true;
+  /**
+   * Runs the call now or queues it. An instance whose response is complete
+   * but whose `handle` has not returned yet is about to be idle: when it is
+   * the lowest-numbered candidate, the call waits for it (20 ms at
+   * most), so calls sent one after another keep reaching the same instance.
+   */
+  dispatch(call: ServerCall): 'accepted' | 'full' | 'closed' {
+    if (this.closing) return 'closed';
+    const first = this.instances.find((i) => i.state === 'idle' || i.finishing);
+    if (first?.state === 'idle') {
+      first.assign(call);
+      return 'accepted';
     }
-    if (this.waiting.length >= this.options.queue) return false;
+    if (this.waiting.length >= this.options.queue) return 'full';
     this.waiting.push(call);
     call.res.once('close', () => {
       const at = this.waiting.indexOf(call);
       if (at >= 0) this.waiting.splice(at, 1);
     });
-    return true;
+    if (first)
+      setTimeout(() => {
+        this.flush();
+      }, HANDOFF_MS);
+    return 'accepted';
+  }
+
+  /** Hands waiting calls to whatever instances are idle. */
+  private flush(): void {
+    for (const instance of this.instances) {
+      const next = instance.state === 'idle' ? this.waiting.shift() : undefined;
+      if (next) instance.assign(next);
+    }
   }
 
   /** Calls running or waiting. */
@@ -110,7 +130,11 @@ export class InstancePool {
     return this.waiting.length + this.instances.filter((i) => i.state === 'busy').length;
   }
 
-  /** Waits up to `graceMs` for running and queued calls, then stops every instance. */
+  /**
+   * Waits up to `graceMs` for running and queued calls, then stops every
+   * instance. A guest blocked in a system call (a long sleep) cannot be
+   * interrupted; its thread no longer keeps the process alive.
+   */
   async close(graceMs: number): Promise<void> {
     this.closing = true;
     const until = Date.now() + graceMs;

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { GuestModule } from '../runtime/module.js';
+import { WasirunError, type GuestModule } from '../runtime/module.js';
 import { createRequestHandler, type ServeOptions } from './handler.js';
 
 export interface ListenOptions extends ServeOptions {
@@ -29,6 +29,8 @@ export async function serve(mod: GuestModule, options: ListenOptions = {}): Prom
       headersTimeout,
       requestTimeout: Math.max(headersTimeout, options.requestTimeoutMs ?? 300_000),
       keepAliveTimeout: 5_000,
+      // Node checks the two timeouts above only this often (30 s by default).
+      connectionsCheckingInterval: Math.min(1000, Math.max(50, headersTimeout / 4)),
     },
     handler,
   );
@@ -39,7 +41,8 @@ export async function serve(mod: GuestModule, options: ListenOptions = {}): Prom
     });
   } catch (err) {
     await handler.close();
-    throw err;
+    const where = `${options.host ?? '127.0.0.1'}:${options.port ?? 0}`;
+    throw new WasirunError('WASIRUN_LISTEN', `cannot listen on ${where}: ${(err as Error).message}`);
   }
   const { address, port } = server.address() as AddressInfo;
   const host = address.includes(':') ? `[${address}]` : address;
