@@ -1,4 +1,5 @@
 import { Codec } from './codec.js';
+import { SpinBudget, spinWhile } from './spin.js';
 import {
   Answer,
   CALL,
@@ -12,9 +13,9 @@ import {
   align8,
 } from './layout.js';
 
-/** Spin budgets, in iterations of one atomic load (about 8 ns each on the reference machine). */
-const SPIN_MIN = Number(process.env.GS_MIN ?? 64);
-const SPIN_MAX = Number(process.env.GS_MAX ?? 1024);
+/** Bounds of the guest's spin while it waits for an answer, in µs. */
+const SPIN_MIN_US = 0;
+const SPIN_MAX_US = Number(process.env.GS_MAX_US ?? 100);
 
 /**
  * The guest thread's end of the channel. One-way messages are appended to
@@ -26,8 +27,8 @@ export class GuestEnd {
   private readonly ctl: Int32Array;
   private readonly ring: Codec;
   private readonly answer: Codec;
-  /** Per-operation spin budgets: doubled while answers come during the spin, cut by a quarter when not. */
-  private readonly spin = new Map<number, number>();
+  /** Per-operation spin budgets: reading a body and waiting for a response differ. */
+  private readonly spin = new Map<number, SpinBudget>();
   private op = -1;
   private start = 0;
   private tail = 0;
@@ -75,17 +76,15 @@ export class GuestEnd {
   call(): Codec {
     const op = this.finish(CALL);
     const ctl = this.ctl;
-    const budget = this.spin.get(op) ?? SPIN_MAX;
-    let n = 0;
-    while (Atomics.load(ctl, Ctl.Reply) === 0 && n < budget) n++;
-    if (Atomics.load(ctl, Ctl.Reply) !== 0) {
-      this.spin.set(op, Math.min(SPIN_MAX, budget * 2));
-    } else {
+    let budget = this.spin.get(op);
+    if (!budget) this.spin.set(op, (budget = new SpinBudget(SPIN_MIN_US, SPIN_MAX_US)));
+    const start = performance.now();
+    if (!spinWhile(ctl, Ctl.Reply, 0, budget.us)) {
       Atomics.store(ctl, Ctl.GuestAwaiting, 1);
       while (Atomics.load(ctl, Ctl.Reply) === 0) Atomics.wait(ctl, Ctl.Reply, 0);
       Atomics.store(ctl, Ctl.GuestAwaiting, 0);
-      this.spin.set(op, Math.max(SPIN_MIN, budget - (budget >> 2)));
     }
+    budget.observe((performance.now() - start) * 1000);
     Atomics.store(ctl, Ctl.Reply, 0);
     const answer = this.answer.at(0);
     if (answer.readU32() === Answer.Failed) throw new Error(answer.readStr());
@@ -115,7 +114,7 @@ export class GuestEnd {
     const free = (): number => RING_BYTES - ((tail - (Atomics.load(ctl, Ctl.Head) >>> 0)) >>> 0);
     let n = 0;
     while (free() < need) {
-      if (n++ < SPIN_MIN) continue;
+      if (n++ < 256) continue;
       const head = Atomics.load(ctl, Ctl.Head);
       Atomics.store(ctl, Ctl.GuestSleeping, 1);
       if (free() < need) Atomics.wait(ctl, Ctl.Head, head, 100);

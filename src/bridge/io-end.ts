@@ -1,4 +1,5 @@
 import { Codec } from './codec.js';
+import { SpinBudget, spinWhile } from './spin.js';
 import {
   Answer,
   CALL,
@@ -23,9 +24,9 @@ export type OperationHandler = (op: number, args: Codec) => Reply | Promise<Repl
 
 /** Messages handled in a row before the event loop gets a turn. */
 const BATCH = 256;
-/** The I/O thread's spin budget bounds, in atomic loads (about 8 ns each): from nothing to about 30 µs. */
-const IO_SPIN_MIN = Number(process.env.IS_MIN ?? 16);
-const IO_SPIN_MAX = Number(process.env.IS_MAX ?? 4096);
+/** Bounds of the I/O thread's spin when the ring is empty, in µs: it has sockets to serve too. */
+const IO_SPIN_MIN_US = 0;
+const IO_SPIN_MAX_US = Number(process.env.IS_MAX_US ?? 50);
 
 /**
  * The I/O thread's end of the channel: consumes the ring in order without
@@ -38,7 +39,7 @@ export class IoEnd {
   private readonly ring: Codec;
   private readonly answer: Codec;
   private head = 0;
-  private spin = IO_SPIN_MAX;
+  private readonly spin = new SpinBudget(IO_SPIN_MIN_US, IO_SPIN_MAX_US);
   private stopped = false;
   private busy = false;
   /** A one-way message failed: the guest learns it at its next call. */
@@ -132,21 +133,19 @@ export class IoEnd {
    * The spin halves whenever it was wasted, so a quiet guest costs nothing.
    */
   private sleep(tail: number): void {
-    const budget = this.spin;
-    let n = 0;
-    while (Atomics.load(this.ctl, Ctl.Tail) >>> 0 === tail && n < budget) n++;
-    if (Atomics.load(this.ctl, Ctl.Tail) >>> 0 !== tail) {
-      this.spin = Math.min(IO_SPIN_MAX, budget * 2);
+    const start = performance.now();
+    if (spinWhile(this.ctl, Ctl.Tail, tail | 0, this.spin.us)) {
+      this.spin.observe((performance.now() - start) * 1000);
       queueMicrotask(() => {
         this.drain();
       });
       return;
     }
-    this.spin = Math.max(IO_SPIN_MIN, budget >> 1);
     Atomics.store(this.ctl, Ctl.IoSleeping, 1);
     const wait = Atomics.waitAsync(this.ctl, Ctl.Tail, tail | 0);
     const wake = (): void => {
       Atomics.store(this.ctl, Ctl.IoSleeping, 0);
+      this.spin.observe((performance.now() - start) * 1000);
       this.drain();
     };
     if (wait.async) void wait.value.then(wake);

@@ -1,4 +1,5 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { once } from 'node:events';
+import { parentPort } from 'node:worker_threads';
 import { Trap } from '../abi/trap.js';
 import { describeFailure } from './failure.js';
 import { createGuest, type GuestInit } from './instance.js';
@@ -44,4 +45,10 @@ async function main(init: GuestInit): Promise<WorkerReport> {
   }
 }
 
-parentPort?.postMessage(await main(workerData as GuestInit));
+// The instance's description comes as the first message: the worker may have started before it existed.
+const port = parentPort;
+if (port) {
+  const [init] = (await once(port, 'message')) as [GuestInit];
+  port.postMessage(await main(init));
+  port.close();
+}

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { speaksV1 } from '../v1/index.js';
+import { speaksV1 } from '../v1/detect.js';
 
 /** A compiled guest module: compiled once, shared with every worker that runs it. */
 export interface GuestModule {

@@ -6,18 +6,37 @@ import { writeAll } from '../util/write.js';
 const WORKER_URL = new URL('../guest/worker.js', import.meta.url);
 
 /**
- * Starts the worker thread of one guest instance. Its stdio is not piped
- * through `process.stdout`: touching that makes Node switch a pipe on fd 1
- * or 2 to non-blocking mode, and the guest's own writes to that pipe (through
- * node:wasi) would then fail with EAGAIN instead of waiting.
+ * A worker that has booted and loaded the guest side while nothing needed it
+ * yet: starting a thread and loading its modules is most of a guest's start
+ * (tens of milliseconds), so the next instance is started ahead of need.
  */
+let spare: Worker | undefined;
+
+/**
+ * Its stdio is not piped through `process.stdout`: touching that makes Node
+ * switch a pipe on fd 1 or 2 to non-blocking mode, and the guest's own writes
+ * to that pipe (through node:wasi) would then fail with EAGAIN.
+ */
+const spawn = (): Worker => new Worker(WORKER_URL, { stdout: true, stderr: true });
+
+/** Starts a worker now for the next guest instance. */
+export function prepareGuestWorker(): void {
+  if (spare) return;
+  spare = spawn();
+  spare.unref();
+}
+
+/** Starts the worker thread of one guest instance (a prepared one when there is one). */
 export function startGuestWorker(init: GuestInit): Worker {
-  const worker = new Worker(WORKER_URL, { workerData: init, stdout: true, stderr: true });
+  const worker = spare ?? spawn();
+  spare = undefined;
+  worker.ref();
   worker.stdout.on('data', (chunk: Buffer) => {
     writeAll(init.stdout, chunk);
   });
   worker.stderr.on('data', (chunk: Buffer) => {
     writeAll(init.stderr, chunk);
   });
+  worker.postMessage(init);
   return worker;
 }

@@ -1,6 +1,7 @@
 import type { RunOptions } from '../runtime/command.js';
 import { WasirunError, type GuestModule } from '../runtime/module.js';
 import type { ServerCall } from './call.js';
+import { prepareGuestWorker } from '../runtime/worker.js';
 import { ServingInstance } from './instance.js';
 
 export interface PoolOptions {
@@ -47,6 +48,8 @@ export class InstancePool {
       for (let i = 0; i < options.workers; i++) pool.spawn(i);
     });
     pool.startup = undefined;
+    // A replacement should not wait for a thread to boot: keep one ready.
+    prepareGuestWorker();
     return pool;
   }
 
@@ -89,6 +92,7 @@ export class InstancePool {
     };
     if (starting) setTimeout(again, RESTART_DELAY_MS).unref();
     else again();
+    prepareGuestWorker();
   }
 
   /**

@@ -10,12 +10,6 @@ import { fieldsImports } from './types/fields.js';
 import { requestImports } from './types/requests.js';
 import { responseImports } from './types/responses.js';
 
-/** The import modules of wasi-http v1, by the names guests of that era import them under. */
-export const V1_MODULES = ['types', 'streams', 'poll', 'default-outgoing-HTTP', 'random', 'console'] as const;
-
-/** The export a v1 guest serves HTTP through. */
-export const V1_HANDLER_EXPORT = 'HTTP#handle';
-
 /** Every v1 import, ready for `WebAssembly.instantiate`. */
 export function v1Imports(host: V1Host): WebAssembly.Imports {
   return {
@@ -31,13 +25,4 @@ export function v1Imports(host: V1Host): WebAssembly.Imports {
     random: hostModule(host, 'random', randomImports(host)),
     console: hostModule(host, 'console', consoleImports(host)),
   };
-}
-
-/** `--http auto`: whether a module speaks v1 (imports one of its modules or exports the handler). */
-export function speaksV1(module: WebAssembly.Module): boolean {
-  const names = new Set<string>(V1_MODULES);
-  return (
-    WebAssembly.Module.imports(module).some((i) => names.has(i.module)) ||
-    WebAssembly.Module.exports(module).some((e) => e.name === V1_HANDLER_EXPORT)
-  );
 }

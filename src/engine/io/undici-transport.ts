@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { Agent, type Dispatcher } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
 import { HttpError, toHttpError, type ResponseSink, type WireRequest } from './transport.js';
 
 /** Used when the guest gives no timeout: undici's own defaults. */
@@ -14,7 +14,14 @@ const MAX_AGENTS = 16;
  */
 const agents = new Map<number, Agent>();
 
-function agentFor(connectMs: number): Agent {
+/**
+ * undici itself, loaded on the first request: importing it takes about
+ * 100 ms, which a server whose guests never call out should not pay at start.
+ */
+let undici: typeof import('undici') | undefined;
+let loading: Promise<typeof import('undici')> | undefined;
+
+function agentFor(connectMs: number, { Agent }: typeof import('undici')): Agent {
   let agent = agents.get(connectMs);
   if (!agent) {
     if (agents.size >= MAX_AGENTS) {
@@ -98,8 +105,21 @@ export function sendWithUndici(request: WireRequest, sink: ResponseSink): void {
       sink.error(explain(err, request, connectMs));
     },
   };
+  if (!undici) {
+    loading ??= import('undici');
+    loading.then(
+      (loaded) => {
+        undici = loaded;
+        sendWithUndici(request, sink);
+      },
+      (err: unknown) => {
+        sink.error(toHttpError(err));
+      },
+    );
+    return;
+  }
   try {
-    agentFor(connectMs).dispatch(
+    agentFor(connectMs, undici).dispatch(
       {
         origin: request.origin,
         path: request.target,
