@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { pollChannels } from '../bridge/io-end.js';
 import { writeAll } from '../util/write.js';
 import type { RunOptions } from '../runtime/command.js';
 import { WasirunError, type GuestModule } from '../runtime/module.js';
@@ -76,6 +77,7 @@ export async function createRequestHandler(
   });
 
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
+    pollChannels();
     const started = performance.now();
     const call = new ServerCall(req, res, maxBody);
     if (accessLog) {
