@@ -108,34 +108,38 @@ export class ServerCall implements IncomingCall {
   }
 
   /**
-   * Sends the response as the guest writes it. When the whole body is there
-   * by the time the head goes out (the guest wrote and finished in one go),
-   * it is sent at once with a content-length, in one write to the socket.
+   * Sends the response as the guest writes it. Whatever is already there
+   * when a chunk is sent goes with it — when the guest wrote and finished in
+   * one go, head, body and end leave in one write to the socket.
    */
   private async stream(status: number, raw: string[], body: OutgoingBody): Promise<void> {
     const { res } = this;
-    const framed = raw.some((h, i) => i % 2 === 0 && /^(content-length|trailer)$/i.test(h));
     try {
       for await (const chunk of body.drain()) {
-        if (!res.headersSent && body.ended && !body.trailers && !framed) {
-          const all = Buffer.concat([chunk, body.takeAll()]);
-          this.bytes += all.length;
-          res.writeHead(status, [...raw, 'content-length', String(all.length)]);
-          res.end(all);
-          return;
-        }
+        res.cork();
         if (!res.headersSent) res.writeHead(status, raw);
-        this.bytes += chunk.length;
-        if (!res.write(chunk)) await drained(res);
+        const rest = body.takeAll();
+        this.bytes += chunk.length + rest.length;
+        let room = res.write(chunk);
+        if (rest.length > 0) room = res.write(rest);
+        if (body.ended) this.end(status, raw, body);
+        res.uncork();
+        if (!room && !body.ended) await drained(res);
       }
-      if (!res.headersSent) res.writeHead(status, raw);
-      if (body.trailers) res.addTrailers(body.trailers.map(([n, v]): [string, string] => [n, v]));
-      res.end();
+      if (!res.writableEnded) this.end(status, raw, body);
     } catch (err) {
       body.fail(err as Error);
       if (res.headersSent) res.destroy();
       else this.answer(500, `the guest's response is not valid HTTP: ${(err as Error).message}`);
     }
+  }
+
+  /** The response's end, with its trailers (and its head, if nothing was written). */
+  private end(status: number, raw: string[], body: OutgoingBody): void {
+    const { res } = this;
+    if (!res.headersSent) res.writeHead(status, raw);
+    if (body.trailers) res.addTrailers(body.trailers.map(([n, v]): [string, string] => [n, v]));
+    res.end();
   }
 
   fail(errorTag: string, message: string): void {
