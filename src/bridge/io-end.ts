@@ -76,6 +76,29 @@ export class IoEnd {
     Atomics.notify(this.ctl, Ctl.Tail);
   }
 
+  /**
+   * Serves everything the guest posted before it died (its thread is gone,
+   * so nothing more comes): what it finished takes effect. Resolves when the
+   * ring is empty, or after `timeoutMs` if an operation is still waiting.
+   */
+  settle(timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      this.settled.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+      this.poll();
+      if (!this.busy && Atomics.load(this.ctl, Ctl.Tail) >>> 0 === this.head) this.emptied();
+    });
+  }
+
+  private settled: (() => void)[] = [];
+
+  private emptied(): void {
+    for (const done of this.settled.splice(0)) done();
+  }
+
   /** Serves what is in the ring now, without waiting for the wake-up to come through the event loop. */
   poll(): void {
     if (!this.busy && !this.stopped && Atomics.load(this.ctl, Ctl.Tail) >>> 0 !== this.head) this.drain();
@@ -154,6 +177,7 @@ export class IoEnd {
    * The spin halves whenever it was wasted, so a quiet guest costs nothing.
    */
   private sleep(tail: number): void {
+    this.emptied();
     if (this.armed) return;
     const start = performance.now();
     if (spinWhile(this.ctl, Ctl.Tail, tail | 0, this.spin.us)) {

@@ -24,7 +24,19 @@ export const Ctl = {
   Failures: 5,
   /** 1 while the guest sleeps for an answer, so the I/O thread knows to wake it. */
   GuestAwaiting: 6,
+  /** The first of the inbox's {@link INBOX_SLOTS} slot states: {@link Inbox}. */
+  Inbox: 7,
 } as const;
+
+/**
+ * A serving instance's inbox holds its next requests, put there by the I/O
+ * thread while the guest still handles the current one; the guest takes them
+ * in order without waiting for the I/O thread. Each slot: Empty → Filled by the I/O thread;
+ * Filled → Taking → Empty by the guest; Filled → Empty when the I/O thread
+ * takes it back (to give it to an instance that became idle). Changes of
+ * owner are compare-and-swaps, so a request is taken exactly once.
+ */
+export const Inbox = { Empty: 0, Filled: 1, Taking: 2 } as const;
 
 const CONTROL_BYTES = 64;
 /** The largest answer: a 1 MiB read plus its header, with room to spare. */
@@ -38,8 +50,14 @@ export const WRAP = 0xffffffff;
 /** Flag of a message whose sender waits for an answer. */
 export const CALL = 1;
 
+/** Slots in the inbox, and room for a request head in each; a bigger one is handed over the usual way. */
+export const INBOX_SLOTS = 8;
+export const SLOT_BYTES = 16 * 1024;
+export const INBOX_BYTES = INBOX_SLOTS * SLOT_BYTES;
+
 export const REPLY_OFFSET = CONTROL_BYTES;
-export const RING_OFFSET = CONTROL_BYTES + REPLY_BYTES;
+export const INBOX_OFFSET = REPLY_OFFSET + REPLY_BYTES;
+export const RING_OFFSET = INBOX_OFFSET + INBOX_BYTES;
 
 export function createChannelBuffer(): SharedArrayBuffer {
   return new SharedArrayBuffer(RING_OFFSET + RING_BYTES);

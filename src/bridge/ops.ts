@@ -42,6 +42,8 @@ export const Op = {
   NextCall: 17,
   /** call () → ids of the guest's bodies that failed since it last asked */
   Failed: 18,
+  /** post (token, id for the body, id for the outparam): the previous call has returned; the guest took the request in its inbox. */
+  Took: 19,
 } as const;
 
 /** What a pollable waits on. */

@@ -5,6 +5,8 @@ import type { IncomingRequestHead } from '../engine/io/served.js';
 import type { RequestOptions } from '../engine/io/transport.js';
 import { Codec } from './codec.js';
 import type { GuestEnd } from './guest-end.js';
+import type { InboxReader } from './inbox.js';
+import { decodeRequestHead } from './request-head.js';
 import { FutureState, Op, Status, type PollKind } from './ops.js';
 
 /** The largest piece of a write that crosses in one message. */
@@ -46,6 +48,7 @@ export class Remote {
   constructor(
     private readonly end: GuestEnd,
     private readonly bodyBufferLimit: number,
+    private readonly inbox?: InboxReader,
   ) {}
 
   private newId(): number {
@@ -223,27 +226,22 @@ export class Remote {
     this.end.post();
   }
 
-  /** The previous call has returned: blocks until the host has the next request for this instance. */
+  /**
+   * The previous call has returned: takes the next request for this
+   * instance from its inbox, or, when it is empty, blocks until the host has one.
+   */
   nextCall(): { outparamId: number; bodyId: number; head: IncomingRequestHead } {
     this.writing.clear();
     const bodyId = this.newId();
     const outparamId = this.newId();
+    const taken = this.inbox?.take((c) => ({ token: c.readU32(), head: decodeRequestHead(c) }));
+    if (taken) {
+      this.end.begin(Op.Took).u32(taken.token).u32(bodyId).u32(outparamId);
+      this.end.post();
+      return { outparamId, bodyId, head: taken.head };
+    }
     this.end.begin(Op.NextCall).u32(bodyId).u32(outparamId);
-    const r = this.end.call();
-    const method = r.readStr();
-    const path = r.readStr();
-    const query = r.readStr();
-    const hasScheme = r.readU32() === 1;
-    const scheme = r.readStr();
-    const head = {
-      method,
-      path,
-      query,
-      scheme: hasScheme ? scheme : undefined,
-      authority: r.readStr(),
-      headers: r.readEntries() ?? [],
-    };
-    return { outparamId, bodyId, head };
+    return { outparamId, bodyId, head: decodeRequestHead(this.end.call()) };
   }
 }
 

@@ -1,6 +1,7 @@
 import { GuestMemory } from '../abi/memory.js';
 import { violation } from '../abi/trap.js';
 import { GuestEnd } from '../bridge/guest-end.js';
+import { InboxReader } from '../bridge/inbox.js';
 import { Remote } from '../bridge/remote.js';
 import { HandleTable } from '../engine/handles.js';
 import type { V1Host } from '../v1/host.js';
@@ -72,7 +73,11 @@ export async function createGuest(init: GuestInit): Promise<Guest> {
   const state: { memory?: GuestMemory } = {};
   const host: V1Host = {
     table: new HandleTable(),
-    remote: new Remote(new GuestEnd(init.channel), init.bodyBufferLimit),
+    remote: new Remote(
+      new GuestEnd(init.channel),
+      init.bodyBufferLimit,
+      init.mode === 'serve' ? new InboxReader(init.channel) : undefined,
+    ),
     memory: () => state.memory ?? violation('the guest called an import before its memory existed'),
     trace: init.trace
       ? (line) => {

@@ -1,7 +1,7 @@
 import { IoEnd } from '../bridge/io-end.js';
 import { createChannelBuffer } from '../bridge/layout.js';
 import { writeAll } from '../util/write.js';
-import type { CallSource } from '../engine/io/served.js';
+import type { CallSource, IncomingCall } from '../engine/io/served.js';
 import { IoSession } from '../engine/io/session.js';
 import type { GuestInit } from '../guest/instance.js';
 import type { WorkerReport } from '../guest/worker.js';
@@ -56,7 +56,10 @@ export interface IoSide {
 }
 
 /** Opens the channel of one guest instance; the session's warnings go to the guest's stderr. */
-export function openIoSide(options: RunOptions, calls?: CallSource): IoSide {
+export function openIoSide(
+  options: RunOptions,
+  serving?: { calls: CallSource; took: (token: number) => IncomingCall },
+): IoSide {
   const stderr = options.stderr ?? 2;
   const sab = createChannelBuffer();
   const session: IoSession = new IoSession({
@@ -67,7 +70,7 @@ export function openIoSide(options: RunOptions, calls?: CallSource): IoSide {
     noteFailure: () => {
       io.noteFailure();
     },
-    ...(calls ? { calls } : {}),
+    ...serving,
   });
   const io = new IoEnd(sab, session.handle);
   return { sab, session, io };

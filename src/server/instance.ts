@@ -1,5 +1,7 @@
 import type { Worker } from 'node:worker_threads';
+import { InboxWriter } from '../bridge/inbox.js';
 import type { IoEnd } from '../bridge/io-end.js';
+import { encodeRequestHead } from '../bridge/request-head.js';
 import type { IncomingCall } from '../engine/io/served.js';
 import type { IoSession } from '../engine/io/session.js';
 import type { WorkerReport } from '../guest/worker.js';
@@ -9,12 +11,16 @@ import type { GuestModule } from '../runtime/module.js';
 import type { ServerCall } from './call.js';
 
 const STOP_WAIT_MS = 1000;
+/** How long a dead guest's last messages may take to be served. */
+const SETTLE_MS = 1000;
 
 export interface InstanceEvents {
   /** The instance waits for a call (its first wait means it is ready). */
   idle(instance: ServingInstance): void;
-  /** The instance is gone: it trapped, ran past its deadline, or could not start. */
-  lost(instance: ServingInstance, reason: string, starting: boolean): void;
+  /** The guest took the call in its inbox: the inbox can take another. */
+  took(instance: ServingInstance): void;
+  /** The instance is gone: it trapped, ran past its deadline, or could not start. `waiting` were in its inbox, not started. */
+  lost(instance: ServingInstance, reason: string, starting: boolean, waiting: ServerCall[]): void;
 }
 
 /**
@@ -30,6 +36,10 @@ export class ServingInstance {
   private readonly session: IoSession;
   private handOut: ((call: IncomingCall) => void) | undefined;
   private deadline: NodeJS.Timeout | undefined;
+  private readonly inbox: InboxWriter;
+  /** The calls in the inbox, oldest first: the guest takes them when it is done with the current one. */
+  private next: { token: number; slot: number; call: ServerCall }[] = [];
+  private tokens = 0;
 
   constructor(
     readonly index: number,
@@ -38,23 +48,32 @@ export class ServingInstance {
     private readonly deadlineMs: number,
     private readonly events: InstanceEvents,
   ) {
-    const { sab, session, io } = openIoSide(options, () => this.waitForCall());
+    const { sab, session, io } = openIoSide(options, {
+      calls: () => this.waitForCall(),
+      took: (token) => this.took(token),
+    });
     this.session = session;
     this.io = io;
+    this.inbox = new InboxWriter(sab);
     const init = {
       ...guestInit(mod, options, sab),
       mode: 'serve' as const,
       memoryLimit: options.memoryLimit,
     };
     this.worker = startGuestWorker(init);
+    let reported = false;
     this.worker.on('message', (report: WorkerReport) => {
-      this.lose(report.kind === 'exit' ? `the guest exited with code ${report.code}` : report.message);
+      reported = true;
+      // The guest stopped on its own: what it posted before, it finished.
+      void this.io.settle(SETTLE_MS).then(() => {
+        this.lose(report.kind === 'exit' ? `the guest exited with code ${report.code}` : report.message);
+      });
     });
     this.worker.on('error', (err) => {
       this.lose(`the guest's worker failed: ${err.message}`);
     });
     this.worker.on('exit', (code) => {
-      this.lose(`the guest's worker stopped with code ${code}`);
+      if (!reported) this.lose(`the guest's worker stopped with code ${code}`);
     });
   }
 
@@ -75,6 +94,41 @@ export class ServingInstance {
     const handOut = this.handOut;
     if (this.state !== 'idle' || !handOut) throw new Error(`instance ${this.index} is not idle`);
     this.handOut = undefined;
+    this.start(call);
+    handOut(call);
+  }
+
+  /**
+   * Puts a call in the inbox of this busy instance, for its guest to take as
+   * soon as it is done with the current one, without waiting for this thread.
+   */
+  prefetch(call: ServerCall): boolean {
+    if (this.state !== 'busy') return false;
+    const token = ++this.tokens;
+    const slot = this.inbox.put((c) => encodeRequestHead(c.u32(token), call.head));
+    if (slot < 0) return false;
+    this.next.push({ token, slot, call });
+    return true;
+  }
+
+  /** Takes back the newest call in the inbox, if the guest has not taken it yet (for an instance that is idle). */
+  revoke(): ServerCall | undefined {
+    if (this.next.length === 0 || !this.inbox.revoke()) return undefined;
+    return this.next.pop()?.call;
+  }
+
+  /** The guest took the oldest call in its inbox (and so returned from the one before). */
+  private took(token: number): IncomingCall {
+    const next = this.next.shift();
+    if (next?.token !== token) throw new Error(`instance ${this.index} took a request it was not given`);
+    this.inbox.taken();
+    clearTimeout(this.deadline);
+    this.start(next.call);
+    this.events.took(this);
+    return next.call;
+  }
+
+  private start(call: ServerCall): void {
     this.state = 'busy';
     this.call = call;
     call.instance = this.index;
@@ -83,7 +137,6 @@ export class ServingInstance {
       call.abandon(504, `the guest did not finish handling the request within ${this.deadlineMs} ms`);
       this.lose(`it ran past the ${this.deadlineMs} ms deadline`);
     }, this.deadlineMs);
-    handOut(call);
   }
 
   /** Ends the instance; its call, if any, is answered for it. */
@@ -93,7 +146,11 @@ export class ServingInstance {
     this.state = 'gone';
     this.end();
     this.call?.abandon(500, reason);
-    this.events.lost(this, reason, starting);
+    // A call the guest took from its inbox was its last: it is answered like the current one. The rest never started.
+    const waiting = this.next.filter((n) => this.inbox.waiting(n.slot)).map((n) => n.call);
+    for (const n of this.next) if (!waiting.includes(n.call)) n.call.abandon(500, reason);
+    this.next = [];
+    this.events.lost(this, reason, starting, waiting);
   }
 
   /**
@@ -105,6 +162,7 @@ export class ServingInstance {
   stop(): Promise<void> {
     this.state = 'gone';
     this.call?.abandon(503, 'the server is shutting down');
+    for (const { call } of this.next.splice(0)) call.answer(503, 'the server is shutting down');
     const stopped = new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, STOP_WAIT_MS);
       this.worker.once('exit', () => {
@@ -114,6 +172,11 @@ export class ServingInstance {
     });
     this.end();
     return stopped;
+  }
+
+  /** Calls waiting in the inbox. */
+  get inboxed(): number {
+    return this.next.length;
   }
 
   /** The response is complete and only `handle` returning is left: the instance is about to be idle. */

@@ -63,7 +63,11 @@ export class InstancePool {
         idle: (instance) => {
           this.idle(instance);
         },
-        lost: (instance, reason, starting) => {
+        took: () => {
+          this.prefetch();
+        },
+        lost: (instance, reason, starting, waiting) => {
+          this.waiting.unshift(...waiting);
           this.lost(instance, reason, starting);
         },
       },
@@ -72,8 +76,30 @@ export class InstancePool {
 
   private idle(instance: ServingInstance): void {
     if (this.startup && --this.startup.pending === 0) this.startup.resolve();
-    const next = this.waiting.shift();
+    // Its own inbox first: filled just after the guest looked and found it empty.
+    const next = instance.revoke() ?? this.waiting.shift() ?? this.steal();
     if (next) instance.assign(next);
+  }
+
+  /** A call waiting in a busy instance's inbox, taken back for an idle one. */
+  private steal(): ServerCall | undefined {
+    for (const other of this.instances) {
+      const call = other.revoke();
+      if (call) return call;
+    }
+    return undefined;
+  }
+
+  /**
+   * While every instance is busy, puts waiting calls in the inboxes of busy
+   * instances (lowest-numbered first), so each guest takes its next request
+   * without waiting for this thread.
+   */
+  private prefetch(): void {
+    for (const instance of this.instances) {
+      for (let next = this.waiting[0]; next && instance.prefetch(next); next = this.waiting[0])
+        this.waiting.shift();
+    }
   }
 
   private lost(instance: ServingInstance, reason: string, starting: boolean): void {
@@ -108,16 +134,19 @@ export class InstancePool {
       first.assign(call);
       return 'accepted';
     }
-    if (this.waiting.length >= this.options.queue) return 'full';
+    if (this.waiting.length + this.prefetched >= this.options.queue) return 'full';
     this.waiting.push(call);
     call.res.once('close', () => {
       const at = this.waiting.indexOf(call);
       if (at >= 0) this.waiting.splice(at, 1);
     });
-    if (first)
+    if (first) {
       setTimeout(() => {
         this.flush();
       }, HANDOFF_MS);
+    } else {
+      this.prefetch();
+    }
     return 'accepted';
   }
 
@@ -127,6 +156,11 @@ export class InstancePool {
       const next = instance.state === 'idle' ? this.waiting.shift() : undefined;
       if (next) instance.assign(next);
     }
+  }
+
+  /** Calls waiting in the instances' inboxes. */
+  private get prefetched(): number {
+    return this.instances.reduce((n, i) => n + i.inboxed, 0);
   }
 
   /** Calls running or waiting. */

@@ -1,6 +1,7 @@
 import type { Codec } from '../../bridge/codec.js';
 import type { OperationHandler, Reply } from '../../bridge/io-end.js';
 import { FutureState, Op, PollKind, Status } from '../../bridge/ops.js';
+import { encodeRequestHead } from '../../bridge/request-head.js';
 import { Exchange } from './exchange.js';
 import type { IncomingBody } from './incoming-body.js';
 import { OutgoingBody } from './outgoing-body.js';
@@ -16,6 +17,8 @@ export interface SessionOptions {
   readonly noteFailure?: () => void;
   /** For an instance that serves: where its next incoming call comes from. */
   readonly calls?: CallSource;
+  /** For an instance that serves: the call the guest took from its inbox, by token. */
+  readonly took?: (token: number) => IncomingCall;
 }
 
 const done: Reply = () => undefined;
@@ -143,6 +146,13 @@ export class IoSession {
         return poll(this.pollables(a));
       case Op.NextCall:
         return this.nextCall(a.readU32(), a.readU32());
+      case Op.Took: {
+        const token = a.readU32();
+        this.endCall();
+        if (!this.options.took) throw new Error('this instance does not serve');
+        this.beginCall(this.options.took(token), a.readU32(), a.readU32());
+        return done;
+      }
       case Op.Respond: {
         const call = this.get(this.outparams, a.readU32(), 'response-outparam');
         const status = a.readU32();
@@ -235,19 +245,15 @@ export class IoSession {
     this.endCall();
     if (!this.options.calls) throw new Error('this instance does not serve');
     const call = await this.options.calls();
+    this.beginCall(call, bodyId, outparamId);
+    return (r) => encodeRequestHead(r, call.head);
+  }
+
+  /** The guest handles `call` now, its body and outparam under the ids it chose. */
+  private beginCall(call: IncomingCall, bodyId: number, outparamId: number): void {
     this.incoming.set(bodyId, call.body);
     this.outparams.set(outparamId, call);
     this.current = { call, firstId: bodyId };
-    const { method, path, query, scheme, authority, headers } = call.head;
-    return (r) =>
-      r
-        .str(method)
-        .str(path)
-        .str(query)
-        .u32(scheme === undefined ? 0 : 1)
-        .str(scheme ?? '')
-        .str(authority)
-        .entries(headers);
   }
 
   /**
