@@ -25,7 +25,7 @@ export function svg(results: readonly Result[], title: string): string {
       : `${value.toFixed(2)} ${r.unit}`;
     return [
       `<text x="10" y="${y + 17}" font-size="13">${esc(r.name)}</text>`,
-      `<rect x="${left}" y="${y}" width="${Math.max(1, scale(value)).toFixed(1)}" height="22" fill="${r.met ? '#3a8f4d' : '#c0392b'}"/>`,
+      `<rect x="${left}" y="${y}" width="${Math.max(1, scale(value)).toFixed(1)}" height="22" fill="${r.met === undefined ? '#888888' : r.met ? '#3a8f4d' : '#c0392b'}"/>`,
       `<text x="${left + scale(value) + 6}" y="${y + 16}" font-size="12">${esc(label)}</text>`,
     ].join('');
   });

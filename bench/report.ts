@@ -9,8 +9,8 @@ export interface Result {
   readonly baseline?: readonly number[] | undefined;
   readonly baselineName?: string | undefined;
   readonly target: string;
-  /** Whether the target was met, judged by the benchmark on the medians. */
-  readonly met: boolean;
+  /** Whether the target was met, judged by the benchmark on the medians; undefined for a measured floor. */
+  readonly met: boolean | undefined;
   readonly note?: string | undefined;
 }
 
@@ -44,7 +44,7 @@ export function table(results: readonly Result[]): string {
       r.baseline ? `${spread(r.baseline)} ${r.unit} (${r.baselineName ?? ''})` : '—',
       q === undefined ? '—' : `${q.toFixed(2)}×`,
       r.target,
-      r.met ? 'met' : 'missed',
+      r.met === undefined ? '' : r.met ? 'met' : 'missed',
     ];
   });
   const head = ['benchmark', 'wasirun: median (min–max)', 'baseline, same run', 'ratio', 'target', ''];

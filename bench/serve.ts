@@ -50,6 +50,7 @@ export async function serveBench(): Promise<Result[]> {
     ['bare', await startServer([fixture('bare-hello')])],
     ['one', await startServer(wasirun(1))],
     ['all', await startServer(wasirun(cores))],
+    ['floor', await startServer([fixture('null-guest')])],
   ];
   const seen = new Map<string, Load[]>(servers.map(([k]) => [k, []]));
   try {
@@ -94,6 +95,17 @@ export async function serveBench(): Promise<Result[]> {
       target: '≤ 2×',
       met: median(pick('one', (l) => l.p99)) <= 2 * Math.max(bareP99, 1),
       note: 'autocannon reports whole milliseconds',
+    },
+    {
+      name: 'floor: wasirun HTTP path, no guest',
+      unit: 'req/s',
+      better: 'higher',
+      ours: pick('floor', (l) => l.rps),
+      baseline: pick('bare', (l) => l.rps),
+      baselineName: 'bare node:http',
+      target: 'a floor, measured',
+      met: undefined,
+      note: 'the response path on the I/O thread alone: what is left for a guest',
     },
   ];
 }

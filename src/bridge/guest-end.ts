@@ -15,7 +15,7 @@ import {
 
 /** Bounds of the guest's spin while it waits for an answer, in µs. */
 const SPIN_MIN_US = 0;
-const SPIN_MAX_US = Number(process.env.GS_MAX_US ?? 100);
+export const GUEST_SPIN_MAX_US = 100;
 
 /**
  * The guest thread's end of the channel. One-way messages are appended to
@@ -33,7 +33,11 @@ export class GuestEnd {
   private start = 0;
   private tail = 0;
 
-  constructor(sab: SharedArrayBuffer) {
+  /** `maxSpinUs` bounds the spin before sleeping; 0 never spins (for measuring what waking costs). */
+  constructor(
+    sab: SharedArrayBuffer,
+    private readonly maxSpinUs = GUEST_SPIN_MAX_US,
+  ) {
     this.ctl = new Int32Array(sab, 0, REPLY_OFFSET / 4);
     this.ring = new Codec(Buffer.from(sab, RING_OFFSET, RING_BYTES));
     this.answer = new Codec(Buffer.from(sab, REPLY_OFFSET, REPLY_BYTES));
@@ -77,7 +81,7 @@ export class GuestEnd {
     const op = this.finish(CALL);
     const ctl = this.ctl;
     let budget = this.spin.get(op);
-    if (!budget) this.spin.set(op, (budget = new SpinBudget(SPIN_MIN_US, SPIN_MAX_US)));
+    if (!budget) this.spin.set(op, (budget = new SpinBudget(SPIN_MIN_US, this.maxSpinUs)));
     const start = performance.now();
     if (!spinWhile(ctl, Ctl.Reply, 0, budget.us)) {
       Atomics.store(ctl, Ctl.GuestAwaiting, 1);

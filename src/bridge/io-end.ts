@@ -38,7 +38,7 @@ export type OperationHandler = (op: number, args: Codec) => Reply | Promise<Repl
 const BATCH = 256;
 /** Bounds of the I/O thread's spin when the ring is empty, in µs: it has sockets to serve too. */
 const IO_SPIN_MIN_US = 0;
-const IO_SPIN_MAX_US = Number(process.env.IS_MAX_US ?? 50);
+export const IO_SPIN_MAX_US = 50;
 
 /**
  * The I/O thread's end of the channel: consumes the ring in order without
@@ -51,7 +51,7 @@ export class IoEnd {
   private readonly ring: Codec;
   private readonly answer: Codec;
   private head = 0;
-  private readonly spin = new SpinBudget(IO_SPIN_MIN_US, IO_SPIN_MAX_US);
+  private readonly spin: SpinBudget;
   private stopped = false;
   private busy = false;
   /** A `waitAsync` is pending: the next message wakes the end even if nobody polls. */
@@ -59,10 +59,13 @@ export class IoEnd {
   /** A one-way message failed: the guest learns it at its next call. */
   private failure: string | undefined;
 
+  /** `maxSpinUs` bounds the spin before sleeping; 0 never spins (for measuring what waking costs). */
   constructor(
     sab: SharedArrayBuffer,
     private readonly handler: OperationHandler,
+    maxSpinUs = IO_SPIN_MAX_US,
   ) {
+    this.spin = new SpinBudget(IO_SPIN_MIN_US, maxSpinUs);
     this.ctl = new Int32Array(sab, 0, REPLY_OFFSET / 4);
     this.ring = new Codec(Buffer.from(sab, RING_OFFSET, RING_BYTES));
     this.answer = new Codec(Buffer.from(sab, REPLY_OFFSET, REPLY_BYTES));

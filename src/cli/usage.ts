@@ -44,7 +44,8 @@ SERVING (calls the module's HTTP#handle for each request):
       everything, /app/ the subtree under it, /app that path alone
 
    --workers <N>
-      Guest instances, each in its own thread (default: one per core)
+      Guest instances, each in its own thread (default: one per core,
+      less the one the I/O thread uses)
 
    --queue <N>
       Requests that may wait for a busy instance (default 128); past it,

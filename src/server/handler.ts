@@ -11,7 +11,7 @@ import { route } from './mux.js';
 import { InstancePool } from './pool.js';
 
 export interface ServeOptions extends RunOptions {
-  /** Guest instances, each in its own worker thread. Default: one per core. */
+  /** Guest instances, each in its own worker thread. Default: one per core but the I/O thread's. */
   readonly workers?: number;
   /** Requests that may wait for a busy pool before 503. Default 128. */
   readonly queue?: number;
@@ -68,7 +68,7 @@ export async function createRequestHandler(
     throw new WasirunError('WASIRUN_LOAD', `${mod.name}: ${(err as Error).message}`);
   }
   const pool = await InstancePool.start(limited, {
-    workers: options.workers ?? availableParallelism(),
+    workers: options.workers ?? Math.max(1, availableParallelism() - 1),
     queue: options.queue ?? SERVE_DEFAULTS.queue,
     deadlineMs: options.handlerTimeoutMs ?? SERVE_DEFAULTS.handlerTimeoutMs,
     memoryLimit,
