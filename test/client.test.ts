@@ -144,8 +144,20 @@ describe('outgoing requests', () => {
     assert.equal(field(none.stdout, 'body'), 'GET /none');
   });
 
+  it("should trust the system's store (SSL_CERT_FILE, as OpenSSL reads it) besides Node's", async () => {
+    const env = { SSL_CERT_FILE: certs.caFile, NODE_EXTRA_CA_CERTS: undefined };
+    const r = await wasirun([httpc, 'GET', `${tlsOrigin.url}/system`], env);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal(field(r.stdout, 'body'), 'GET /system');
+    const trailers = await wasirun(
+      [httpc, '-d', 'x', '--trailer', 'X-T:1', 'POST', `${tlsOrigin.url}/node`],
+      env,
+    );
+    assert.equal(field(trailers.stdout, 'body'), 'POST /node', trailers.stdout + trailers.stderr);
+  });
+
   it('should refuse an untrusted certificate with protocol-error', async () => {
-    const r = await wasirun([httpc, 'GET', `${tlsOrigin.url}/tls`]);
+    const r = await wasirun([httpc, 'GET', `${tlsOrigin.url}/tls`], { NODE_EXTRA_CA_CERTS: undefined });
     assert.equal(r.code, 3);
     assert.match(field(r.stdout, 'error') ?? '', /^protocol-error: .*certificate/);
   });

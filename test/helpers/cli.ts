@@ -9,10 +9,15 @@ export interface CliResult {
   readonly raw: Buffer;
 }
 
-/** Runs `wasirun ARGS` as a user would, in its own process. */
-export function wasirun(args: readonly string[], env: Record<string, string> = {}): Promise<CliResult> {
+/** Runs `wasirun ARGS` as a user would, in its own process; `env` adds variables, or removes them (undefined). */
+export function wasirun(
+  args: readonly string[],
+  env: Record<string, string | undefined> = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env } });
+    const merged = { ...process.env, ...env };
+    for (const [k, v] of Object.entries(merged)) if (v === undefined) delete merged[k];
+    const child = spawn(process.execPath, [BIN, ...args], { env: merged });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => out.push(c));

@@ -2,14 +2,15 @@ import { once } from 'node:events';
 import http from 'node:http';
 import https from 'node:https';
 import { HttpError, toHttpError, type ResponseSink, type WireRequest } from './transport.js';
+import { trustedContext } from './trust.js';
 
 const httpAgent = new http.Agent({ keepAlive: true });
-const httpsAgent = new https.Agent({ keepAlive: true });
+let httpsAgent: https.Agent | undefined;
 
 /** Closes idle pooled sockets (the host is shutting down). */
 export function closeNodeAgents(): void {
   httpAgent.destroy();
-  httpsAgent.destroy();
+  httpsAgent?.destroy();
 }
 
 /**
@@ -21,7 +22,9 @@ export function sendWithNodeHttp(request: WireRequest, sink: ResponseSink): void
   const { origin, options } = request;
   const secure = origin.protocol === 'https:';
   const req = (secure ? https : http).request({
-    agent: secure ? httpsAgent : httpAgent,
+    agent: secure
+      ? (httpsAgent ??= new https.Agent({ keepAlive: true, secureContext: trustedContext() }))
+      : httpAgent,
     host: origin.hostname.replace(/^\[|\]$/g, ''),
     port: origin.port || (secure ? 443 : 80),
     servername: secure ? origin.hostname : undefined,

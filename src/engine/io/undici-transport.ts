@@ -1,6 +1,9 @@
 import type { Readable } from 'node:stream';
-import type { Agent, Dispatcher } from 'undici';
+import type { Agent, Dispatcher, buildConnector as BuildConnector } from 'undici';
+
+type Connector = BuildConnector.connector;
 import { HttpError, toHttpError, type ResponseSink, type WireRequest } from './transport.js';
+import { trustedContext } from './trust.js';
 
 /** Used when the guest gives no timeout: undici's own defaults. */
 const DEFAULT_CONNECT_MS = 10_000;
@@ -21,7 +24,7 @@ const agents = new Map<number, Agent>();
 let undici: typeof import('undici') | undefined;
 let loading: Promise<typeof import('undici')> | undefined;
 
-function agentFor(connectMs: number, { Agent }: typeof import('undici')): Agent {
+function agentFor(connectMs: number, { Agent, buildConnector }: typeof import('undici')): Agent {
   let agent = agents.get(connectMs);
   if (!agent) {
     if (agents.size >= MAX_AGENTS) {
@@ -29,7 +32,18 @@ function agentFor(connectMs: number, { Agent }: typeof import('undici')): Agent 
       agents.delete(oldest);
       void old.close();
     }
-    agent = new Agent({ connect: { timeout: connectMs }, keepAliveTimeout: 10_000 });
+    // The trust store is read at the first HTTPS connection, not before.
+    const plain = buildConnector({ timeout: connectMs });
+    let secure: Connector | undefined;
+    const connect: Connector = (opts, callback) => {
+      if (opts.protocol !== 'https:') {
+        plain(opts, callback);
+        return;
+      }
+      secure ??= buildConnector({ timeout: connectMs, secureContext: trustedContext() });
+      secure(opts, callback);
+    };
+    agent = new Agent({ connect, keepAliveTimeout: 10_000 });
     agents.set(connectMs, agent);
   }
   return agent;
