@@ -15,9 +15,8 @@ export function wasirun(
   env: Record<string, string | undefined> = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const merged = { ...process.env, ...env };
-    for (const [k, v] of Object.entries(merged)) if (v === undefined) delete merged[k];
-    const child = spawn(process.execPath, [BIN, ...args], { env: merged });
+    const merged = Object.entries({ ...process.env, ...env }).filter(([, v]) => v !== undefined);
+    const child = spawn(process.execPath, [BIN, ...args], { env: Object.fromEntries(merged) });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => out.push(c));
