@@ -291,15 +291,6 @@ describe('bodies stream both ways', () => {
     assert.equal(origin.seen.at(-1)?.fnv, hashOf(2000000));
   });
 
-  it('should send undeclared trailers when the body ended before the head went out', async () => {
-    const args = ['--after-handle', '--body-size', '1000', '--trailer', 'X-Sum:kept'];
-    const r = await wasirun([httpc, ...args, 'POST', `${origin.url}/upload`]);
-    assert.equal(r.code, 0, r.stderr);
-    assert.equal(origin.seen.at(-1)?.bytes, 1000);
-    assert.deepEqual(origin.seen.at(-1)?.trailers, ['X-Sum', 'kept']);
-    assert.equal(r.stderr, '');
-  });
-
   it('should warn, not fail, when undeclared trailers follow a body that was already streaming', async () => {
     // 16 MiB cannot all be queued before the head goes out, so it is streamed through undici.
     const size = 16 * MiB;
