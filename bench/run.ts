@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { coldStartBench } from './cold-start.js';
 import { echoBench } from './echo.js';
 import { getLoopBench } from './get-loop.js';
@@ -22,7 +22,9 @@ const benches: [string, () => Promise<Result[]>][] = [
   ['cold start', coldStartBench],
   ['headers', headersBench],
 ];
-const only = process.argv.slice(2);
+const flags = process.argv.slice(2);
+const updateReadme = flags.includes('--readme');
+const only = flags.filter((f) => !f.startsWith('--'));
 const started = Date.now();
 const results: Result[] = [];
 const where = machine();
@@ -41,3 +43,12 @@ writeFileSync(`${dir}/latest.json`, `${JSON.stringify({ date, machine: where, re
 writeFileSync(`${dir}/latest.md`, `Measured ${date} on ${where}.\n\n${report}\n`);
 writeFileSync(`${dir}/latest.svg`, svg(results, `wasirun vs plain Node — ${where}`));
 process.stdout.write(`written: bench/results/latest.json, latest.md, latest.svg\n`);
+
+// `npm run bench -- --readme`: the README's Performance table becomes this run's.
+if (updateReadme) {
+  const readme = at('README.md');
+  const text = readFileSync(readme, 'utf8');
+  const block = `<!-- bench:start -->\nMeasured ${date.slice(0, 10)} on ${where}.\n\n${report}\n<!-- bench:end -->`;
+  writeFileSync(readme, text.replace(/<!-- bench:start -->[\s\S]*<!-- bench:end -->/, block));
+  process.stdout.write('written: README.md (Performance)\n');
+}

@@ -22,6 +22,13 @@ export interface ReadResult {
   readonly end: boolean;
 }
 
+/** A small response body that had all arrived when its response was taken. */
+interface Arrived {
+  readonly bytes: Uint8Array;
+  at: number;
+  readonly trailers: FieldEntry[] | undefined;
+}
+
 /** What the guest thread knows of a body it writes, to answer `write` without waiting. */
 interface Writing {
   written: number;
@@ -43,6 +50,8 @@ const ms = (v: number | undefined): number => (v === undefined ? -1 : Math.min(v
 export class Remote {
   private nextId = 1;
   private readonly writing = new Map<number, Writing>();
+  /** Bodies that came whole with their response, read here without a call. */
+  private readonly arrived = new Map<number, Arrived>();
   private failuresSeen = 0;
 
   constructor(
@@ -153,7 +162,11 @@ export class Remote {
     const state = r.readU32();
     if (state === FutureState.Pending) return undefined;
     if (state === FutureState.Err) return { tag: 'err', errorTag: r.readStr(), message: r.readStr() };
-    return { tag: 'ok', bodyId, status: r.readU32(), headers: r.readEntries() ?? [] };
+    const status = r.readU32();
+    const headers = r.readEntries() ?? [];
+    if (r.readU32() === 1)
+      this.arrived.set(bodyId, { bytes: Uint8Array.from(r.readBytes()), at: 0, trailers: r.readEntries() });
+    return { tag: 'ok', bodyId, status, headers };
   }
 
   futureDrop(id: number): void {
@@ -161,7 +174,19 @@ export class Remote {
     this.end.post();
   }
 
+  /** Takes up to `max` bytes of a body that came whole with its response. */
+  private fromArrived(body: Arrived, max: number): Uint8Array {
+    const n = Math.min(max, READ_CAP, body.bytes.length - body.at);
+    body.at += n;
+    return body.bytes.subarray(body.at - n, body.at);
+  }
+
   inRead(id: number, max: number): ReadResult | undefined {
+    const arrived = this.arrived.get(id);
+    if (arrived) {
+      const bytes = this.fromArrived(arrived, max);
+      return { bytes, end: arrived.at === arrived.bytes.length };
+    }
     this.end.begin(Op.InRead).u32(id).u32(Math.min(max, READ_CAP));
     const r = this.end.call();
     if (r.readU32() !== Status.Ok) return undefined;
@@ -170,12 +195,22 @@ export class Remote {
   }
 
   inSkip(id: number, max: bigint): { count: bigint; end: boolean } | undefined {
+    const arrived = this.arrived.get(id);
+    if (arrived) {
+      const n = this.fromArrived(arrived, Number(max > BigInt(READ_CAP) ? BigInt(READ_CAP) : max)).length;
+      return { count: BigInt(n), end: arrived.at === arrived.bytes.length };
+    }
     this.end.begin(Op.InSkip).u32(id).u64(max);
     return counted(this.end.call());
   }
 
   /** The body's trailers once it has ended; undefined when it had none or failed. */
   inFinish(id: number): FieldEntry[] | undefined {
+    const arrived = this.arrived.get(id);
+    if (arrived) {
+      arrived.at = arrived.bytes.length;
+      return arrived.trailers;
+    }
     this.end.begin(Op.InFinish).u32(id);
     const r = this.end.call();
     r.readU32();
@@ -183,18 +218,36 @@ export class Remote {
   }
 
   inDrop(id: number): void {
+    this.arrived.delete(id);
     this.end.begin(Op.InDrop).u32(id);
     this.end.post();
   }
 
   splice(out: number, src: number, max: bigint): { count: bigint; end: boolean } | undefined {
     if (!this.writable(out)) return undefined;
+    const arrived = this.arrived.get(src);
+    if (arrived) {
+      const bytes = this.fromArrived(arrived, Number(max > BigInt(READ_CAP) ? BigInt(READ_CAP) : max));
+      const n = this.outWrite(out, bytes.length, (into, at, offset, len) => {
+        into.set(bytes.subarray(offset, offset + len), at);
+      });
+      return n < bytes.length ? undefined : { count: BigInt(n), end: arrived.at === arrived.bytes.length };
+    }
     this.end.begin(Op.Splice).u32(out).u32(src).u64(max);
     return counted(this.end.call());
   }
 
   forward(out: number, src: number): bigint | undefined {
     if (!this.writable(out)) return undefined;
+    if (this.arrived.has(src)) {
+      let total = 0n;
+      for (;;) {
+        const moved = this.splice(out, src, BigInt(READ_CAP));
+        if (!moved) return undefined;
+        total += moved.count;
+        if (moved.end) return total;
+      }
+    }
     this.end.begin(Op.Forward).u32(out).u32(src);
     const r = this.end.call();
     return r.readU32() === Status.Ok ? r.readU64() : undefined;
@@ -232,6 +285,7 @@ export class Remote {
    */
   nextCall(): { outparamId: number; bodyId: number; head: IncomingRequestHead } {
     this.writing.clear();
+    this.arrived.clear();
     const bodyId = this.newId();
     const outparamId = this.newId();
     const taken = this.inbox?.take((c) => ({ token: c.readU32(), head: decodeRequestHead(c) }));

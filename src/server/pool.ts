@@ -20,7 +20,7 @@ export interface PoolOptions {
 
 const RESTART_DELAY_MS = 1000;
 /** How long a call may wait for a lower-numbered instance that is about to be idle. */
-const HANDOFF_MS = 20;
+const HANDOFF_MS = 100;
 
 /**
  * Guest instances that serve: a call goes to the lowest-numbered idle
@@ -124,7 +124,7 @@ export class InstancePool {
   /**
    * Runs the call now or queues it. An instance whose response is complete
    * but whose `handle` has not returned yet is about to be idle: when it is
-   * the lowest-numbered candidate, the call waits for it (20 ms at
+   * the lowest-numbered candidate, the call waits for it (100 ms at
    * most), so calls sent one after another keep reaching the same instance.
    */
   dispatch(call: ServerCall): 'accepted' | 'full' | 'closed' {

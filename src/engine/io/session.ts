@@ -23,6 +23,9 @@ export interface SessionOptions {
 
 const done: Reply = () => undefined;
 
+/** The largest response body sent along with its head. */
+const WHOLE_BODY_BYTES = 64 * 1024;
+
 /**
  * The I/O thread's side of one guest instance: its bodies, exchanges and
  * served calls by id (ids are the guest thread's), and the answer to each
@@ -217,7 +220,15 @@ export class IoSession {
     exchange.taken = true;
     const { status, headers, body } = outcome.val;
     this.incoming.set(bodyId, body);
-    return (r) => r.u32(FutureState.Ok).u32(status).entries(headers);
+    // A small body that has all arrived comes along: the guest reads it without another call.
+    const whole = body.takeWhole(WHOLE_BODY_BYTES);
+    return (r) => {
+      r.u32(FutureState.Ok)
+        .u32(status)
+        .entries(headers)
+        .u32(whole ? 1 : 0);
+      if (whole) r.bytes(whole.bytes).entries(whole.trailers);
+    };
   }
 
   private pollables(a: Codec): Pollable[] {
