@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { loadModule, runCommand, WasirunError, type RunOptions } from '../src/index.js';
 import { field, wasirun, type CliResult } from './helpers/cli.js';
 import { startOrigin, type Origin } from './helpers/origin.js';
+import { compileWat } from './helpers/wat.js';
 import { guest } from './helpers/paths.js';
 
 /*
@@ -228,23 +229,12 @@ void describe('abi-probe: what the host writes at a return pointer', () => {
 
 /* In-process runs of WAT guests. */
 
-const wabtReady = import('wabt').then((m) => m.default());
-
-async function compile(source: string): Promise<Uint8Array> {
-  const mod = (await wabtReady).parseWat('abi.wat', source);
-  try {
-    return mod.toBinary({}).buffer;
-  } finally {
-    mod.destroy();
-  }
-}
-
 /** Runs WAT in this process with stdout and stderr in temp files; a trap fails the test. */
 async function run(
   source: string,
   options: Omit<RunOptions, 'stdout' | 'stderr'> = {},
 ): Promise<{ stdout: Buffer; stderr: string }> {
-  const mod = await loadModule(await compile(source));
+  const mod = await loadModule(await compileWat(source));
   const n = ++runs;
   const outPath = join(tmp, `${n}.out`);
   const errPath = join(tmp, `${n}.err`);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadModule, runCommand, WasirunError, type RunOptions } from '../src/index.js';
 import { pattern, startOrigin, type Origin } from './helpers/origin.js';
+import { compileWat } from './helpers/wat.js';
 
 /*
  * Guests that break the host contract of ABI-v1.md on purpose, written in WAT.
@@ -131,17 +132,6 @@ const text = (at: number, s: string | Uint8Array): string =>
 
 const i32s = (...values: number[]): string => values.map((v) => `(i32.const ${v | 0})`).join(' ');
 
-const wabtReady = import('wabt').then((m) => m.default());
-
-async function compile(source: string): Promise<Uint8Array> {
-  const mod = (await wabtReady).parseWat('adversarial.wat', source);
-  try {
-    return mod.toBinary({}).buffer;
-  } finally {
-    mod.destroy();
-  }
-}
-
 interface Outcome {
   /** The exit code, or the WasirunError the run rejected with. */
   readonly result: number | WasirunError;
@@ -154,7 +144,7 @@ async function run(
   source: string | Uint8Array,
   options: Omit<RunOptions, 'stdout' | 'stderr'> = {},
 ): Promise<Outcome> {
-  const mod = await loadModule(typeof source === 'string' ? await compile(source) : source);
+  const mod = await loadModule(typeof source === 'string' ? await compileWat(source) : source);
   const n = ++runs;
   const outPath = join(tmp, `${n}.out`);
   const errPath = join(tmp, `${n}.err`);

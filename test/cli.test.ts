@@ -5,10 +5,10 @@ import type http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import wabt from 'wabt';
 import { field, lines, wasirun, type CliResult } from './helpers/cli.js';
 import { pattern, startOrigin, type Origin } from './helpers/origin.js';
 import { BIN, guest, repoPath } from './helpers/paths.js';
+import { TRAP_WAT, compileWat } from './helpers/wat.js';
 
 const envWasm = guest('env');
 const httpc = guest('httpc');
@@ -46,27 +46,10 @@ function runWithSlowReader(args: readonly string[], delayMs: number): Promise<Cl
 
 /** Compiles WebAssembly text with wabt into `tmp/NAME`. */
 async function watFile(name: string, text: string): Promise<string> {
-  const mod = (await wabt()).parseWat(name, text);
-  try {
-    const path = join(tmp, name);
-    writeFileSync(path, mod.toBinary({}).buffer);
-    return path;
-  } finally {
-    mod.destroy();
-  }
+  const path = join(tmp, name);
+  writeFileSync(path, await compileWat(text));
+  return path;
 }
-
-/** Writes "before the trap\n" to stdout, then asks for the status of a response that does not exist. */
-const TRAP_WAT = `(module
-  (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
-  (import "types" "incoming-response-status" (func $status (param i32) (result i32)))
-  (memory (export "memory") 1)
-  (data (i32.const 16) "before the trap\\n")
-  (func (export "_start")
-    (i32.store (i32.const 0) (i32.const 16))
-    (i32.store (i32.const 4) (i32.const 16))
-    (drop (call $write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
-    (drop (call $status (i32.const 42)))))`;
 
 const TRAP_LINE = 'wasirun: trap: types.incoming-response-status: unknown incoming-response handle 42\n';
 

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { field, lines, wasirun } from './helpers/cli.js';
 import { startOrigin, startRawOrigin, type Origin, type RawOrigin } from './helpers/origin.js';
 import { guest } from './helpers/paths.js';
-import { BUMP_REALLOC, wat } from './helpers/wat.js';
+import { BUMP_REALLOC, compileWat } from './helpers/wat.js';
 import { loadModule, runCommand } from '../src/index.js';
 
 const httpc = guest('httpc');
@@ -102,7 +102,7 @@ describe('failures come back as the WIT error value', () => {
     const authority = wire.authority;
     // Sends GET / with header `X-Nul: a<NUL>b`; exits 10 + the error tag, or 1 when there was no error.
     const mod = await loadModule(
-      await wat(String.raw`(module
+      await compileWat(String.raw`(module
         (import "types" "new-fields" (func $fields (param i32 i32) (result i32)))
         (import "types" "new-outgoing-request" (func $request
           (param i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32) (result i32)))

@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import wabt from 'wabt';
 import { field, lines } from './helpers/cli.js';
 import { startOrigin, type Origin } from './helpers/origin.js';
 import { guest, repoPath } from './helpers/paths.js';
+import { TRAP_WAT, compileWat } from './helpers/wat.js';
 import {
   WasirunError,
   closeOutboundPools,
@@ -46,28 +46,6 @@ async function capture(mod: GuestModule, options: RunOptions = {}): Promise<Capt
     closeSync(stderr);
   }
 }
-
-/** Compiles WebAssembly text with wabt. */
-async function wat(text: string): Promise<Uint8Array> {
-  const mod = (await wabt()).parseWat('test.wat', text);
-  try {
-    return mod.toBinary({}).buffer;
-  } finally {
-    mod.destroy();
-  }
-}
-
-/** Writes "before the trap\n" to stdout, then asks for the status of a response that does not exist. */
-const TRAP_WAT = `(module
-  (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
-  (import "types" "incoming-response-status" (func $status (param i32) (result i32)))
-  (memory (export "memory") 1)
-  (data (i32.const 16) "before the trap\\n")
-  (func (export "_start")
-    (i32.store (i32.const 0) (i32.const 16))
-    (i32.store (i32.const 4) (i32.const 16))
-    (drop (call $write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
-    (drop (call $status (i32.const 42)))))`;
 
 /** Asserts that `promise` rejects with a WasirunError of `code` whose message matches `message`. */
 async function rejectsWith(
@@ -146,11 +124,11 @@ void describe('loadModule', () => {
     assert.equal((await loadModule(misc)).speaksHttp, true, 'misc imports random and console');
     assert.equal((await loadModule(repoPath('examples', 'http-get.wasm'))).speaksHttp, true);
     assert.equal((await loadModule(envWasm)).speaksHttp, false, 'env imports WASI only');
-    const handler = await wat(
+    const handler = await compileWat(
       `(module (memory (export "memory") 1) (func (export "HTTP#handle") (param i32 i32)) (func (export "_start")))`,
     );
     assert.equal((await loadModule(handler)).speaksHttp, true, 'exporting HTTP#handle is speaking v1');
-    const plain = await wat(`(module (memory (export "memory") 1) (func (export "_start")))`);
+    const plain = await compileWat(`(module (memory (export "memory") 1) (func (export "_start")))`);
     assert.equal((await loadModule(plain)).speaksHttp, false);
   });
 });
@@ -161,7 +139,7 @@ void describe('runCommand', () => {
 
   before(async () => {
     env = await loadModule(envWasm);
-    trap = await loadModule(await wat(TRAP_WAT));
+    trap = await loadModule(await compileWat(TRAP_WAT));
   });
 
   void it("should resolve to the guest's exit code", async () => {
@@ -319,7 +297,7 @@ void describe('runCommand with HTTP', () => {
   );
 
   void it('should still do HTTP after a guest trapped', async () => {
-    await rejectsWith(capture(await loadModule(await wat(TRAP_WAT))), 'WASIRUN_TRAP', /handle 42$/);
+    await rejectsWith(capture(await loadModule(await compileWat(TRAP_WAT))), 'WASIRUN_TRAP', /handle 42$/);
     const r = await capture(httpcMod, { args: ['GET', `${origin.url}/after-trap`] });
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.equal(field(r.stdout, 'body'), 'GET /after-trap');

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { fnv1a64, pattern } from './helpers/origin.js';
 import { guest, repoPath } from './helpers/paths.js';
 import { eventually, rawExchange, request, startServer, values, type TestServer } from './helpers/server.js';
-import { wat } from './helpers/wat.js';
+import { compileWat } from './helpers/wat.js';
 import { loadModule } from '../src/runtime/module.js';
 import { serve } from '../src/server/serve.js';
 
@@ -301,7 +301,10 @@ void describe('serving: the response', () => {
 
 void describe('serving: error values and missing responses', () => {
   void it('should answer 500, 504, 502 and 500 for invalid-url, timeout-error, protocol-error, unexpected-error', async () => {
-    const running = await serve(await loadModule(await wat(ERRORS_WAT)), { workers: 1, accessLog: false });
+    const running = await serve(await loadModule(await compileWat(ERRORS_WAT)), {
+      workers: 1,
+      accessLog: false,
+    });
     try {
       for (const [tag, status] of [
         ['invalid-url', 500],

@@ -38,7 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wasi_http_v1.h"
+#include "common.h"
 
 #define DEFAULT_SIZE 1048576u
 #define MAX_STALLS 1000000u
@@ -192,31 +192,8 @@ static void parse_scheme_option(const char *s) {
 /* polling                                                            */
 /* ------------------------------------------------------------------ */
 
-static uint8_t poll_one(poll_pollable_t p) {
-  poll_list_pollable_t in = {&p, 1};
-  poll_list_u8_t ready;
-  poll_poll_oneoff(&in, &ready);
-  uint8_t first = ready.len > 0 ? ready.ptr[0] : 0;
-  poll_list_u8_free(&ready);
-  return first;
-}
-
-static void wait_input(types_incoming_stream_t in) {
-  poll_pollable_t p = streams_subscribe_to_input_stream(in);
-  poll_one(p);
-  poll_drop_pollable(p);
-}
-
-static void wait_output(types_outgoing_stream_t out) {
-  poll_pollable_t p = streams_subscribe_to_output_stream(out);
-  poll_one(p);
-  poll_drop_pollable(p);
-}
-
 static void poll_future(const char *prefix, types_future_incoming_response_t f) {
-  poll_pollable_t p = types_listen_to_future_incoming_response(f);
-  printf("%spoll-future: %u\n", prefix, (unsigned)poll_one(p));
-  poll_drop_pollable(p);
+  printf("%spoll-future: %u\n", prefix, (unsigned)wait_for(types_listen_to_future_incoming_response(f)));
 }
 
 /* ------------------------------------------------------------------ */
@@ -234,7 +211,7 @@ static void note_stall(unsigned *stalls, types_outgoing_stream_t out) {
   if (++*stalls > MAX_STALLS) {
     write_error();
   }
-  wait_output(out);
+  wait_writable(out);
 }
 
 /* Writes one chunk (at most --write-chunk bytes), looping on the count. */
@@ -412,14 +389,14 @@ static bool do_skip(types_incoming_stream_t in) {
 
 static void read_and_print_body(const char *prefix, types_incoming_stream_t in, bool skip_read) {
   uint64_t count = 0;
-  uint64_t hash = 0xcbf29ce484222325ull;
+  uint64_t hash = FNV1A64_BASIS;
   uint8_t *kept = NULL;
   size_t kept_cap = 0;
   unsigned stalls = 0;
 
   while (!skip_read) {
     if (opt.poll) {
-      wait_input(in);
+      wait_readable(in);
     }
     streams_tuple2_list_u8_bool_t r;
     streams_stream_error_t err;
@@ -429,10 +406,7 @@ static void read_and_print_body(const char *prefix, types_incoming_stream_t in, 
       printf("%sread-error after %" PRIu64 " bytes\n", prefix, count);
       finish(4);
     }
-    for (size_t i = 0; i < r.f0.len; i++) {
-      hash ^= r.f0.ptr[i];
-      hash *= 0x100000001b3ull;
-    }
+    hash = fnv1a64(hash, r.f0.ptr, r.f0.len);
     if (!opt.hash && r.f0.len > 0) {
       if (count + r.f0.len > kept_cap) {
         kept_cap = kept_cap ? kept_cap : 4096;
@@ -456,7 +430,7 @@ static void read_and_print_body(const char *prefix, types_incoming_stream_t in, 
         finish(4);
       }
       if (!opt.poll) {
-        wait_input(in);
+        wait_readable(in);
       }
     } else {
       stalls = 0;
@@ -527,7 +501,7 @@ static void forward_body(types_incoming_stream_t in) {
           printf("write-error after %" PRIu64 " bytes\n", total);
           finish(5);
         }
-        wait_input(in);
+        wait_readable(in);
       } else {
         stalls = 0;
       }

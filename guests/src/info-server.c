@@ -24,7 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wasi_http_v1.h"
+#include "common.h"
 
 #define READ_SIZE (1024 * 1024)
 
@@ -65,28 +65,16 @@ static void add_fields(const char *kind, types_fields_t fields) {
   types_list_tuple2_string_string_free(&entries);
 }
 
-static void wait_readable(types_incoming_stream_t in) {
-  poll_pollable_t pollable = streams_subscribe_to_input_stream(in);
-  poll_list_pollable_t pollables = {&pollable, 1};
-  poll_list_u8_t ready;
-  poll_poll_oneoff(&pollables, &ready);
-  poll_list_u8_free(&ready);
-  poll_drop_pollable(pollable);
-}
-
 static void add_body(types_incoming_stream_t in) {
   uint64_t count = 0;
-  uint64_t hash = 0xcbf29ce484222325ull;
+  uint64_t hash = FNV1A64_BASIS;
   for (;;) {
     streams_tuple2_list_u8_bool_t r;
     if (!streams_read(in, READ_SIZE, &r, NULL)) {
       add("read-error after %" PRIu64 " bytes\n", count);
       break;
     }
-    for (size_t i = 0; i < r.f0.len; i++) {
-      hash ^= r.f0.ptr[i];
-      hash *= 0x100000001b3ull;
-    }
+    hash = fnv1a64(hash, r.f0.ptr, r.f0.len);
     count += r.f0.len;
     bool end = r.f1;
     bool empty = r.f0.len == 0;
@@ -168,15 +156,10 @@ void http_handle(http_incoming_request_t request, http_response_outparam_t respo
   types_tuple2_string_string_t content_type;
   proxy_string_set(&content_type.f0, "content-type");
   proxy_string_set(&content_type.f1, "text/plain");
-  types_list_tuple2_string_string_t entries = {&content_type, 1};
-  types_outgoing_response_t response =
-      types_new_outgoing_response(200, types_new_fields(&entries));
-  types_outgoing_stream_t body;
-  if (!types_outgoing_response_write(response, &body)) {
+  types_outgoing_stream_t body = start_response(response_out, 200, &content_type, 1);
+  if (body == 0) {
     return;
   }
-  types_result_outgoing_response_error_t result = {.is_err = false, .val.ok = response};
-  types_set_response_outparam(response_out, &result);
   streams_list_u8_t buf = {(uint8_t *)text, text_len};
   uint64_t written;
   streams_write(body, &buf, &written, NULL);

@@ -29,7 +29,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "wasi_http_v1.h"
+#include "common.h"
 
 #define WRITE_SIZE (64 * 1024)
 #define READ_SIZE (1024 * 1024)
@@ -81,16 +81,7 @@ static void sleep_ms(uint64_t ms) {
 /* Sets the response (status, headers) and returns its body stream, 0 on failure. */
 static types_outgoing_stream_t start(http_response_outparam_t out, unsigned status,
                                      entry_t *entries, size_t n) {
-  types_list_tuple2_string_string_t list = {entries, n};
-  types_outgoing_response_t response =
-      types_new_outgoing_response((types_status_code_t)status, types_new_fields(&list));
-  types_outgoing_stream_t body;
-  if (!types_outgoing_response_write(response, &body)) {
-    return 0;
-  }
-  types_result_outgoing_response_error_t result = {.is_err = false, .val.ok = response};
-  types_set_response_outparam(out, &result);
-  return body;
+  return start_response(out, (uint16_t)status, entries, n);
 }
 
 static bool write_bytes(types_outgoing_stream_t body, const void *ptr, size_t len) {
@@ -138,12 +129,7 @@ static bool drain(http_incoming_request_t request, uint64_t *total) {
       break;
     }
     if (empty) {
-      poll_pollable_t pollable = streams_subscribe_to_input_stream(in);
-      poll_list_pollable_t pollables = {&pollable, 1};
-      poll_list_u8_t ready;
-      poll_poll_oneoff(&pollables, &ready);
-      poll_list_u8_free(&ready);
-      poll_drop_pollable(pollable);
+      wait_readable(in);
     }
   }
   streams_drop_input_stream(in);

@@ -1,3 +1,13 @@
+/** Headers that belong to one connection, not to the message: each side manages its own. */
+export const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'upgrade',
+  'proxy-connection',
+  'te',
+]);
+
 /** One header or trailer line: name and value, as the guest or the network gave them. */
 export type FieldEntry = readonly [name: string, value: string];
 

@@ -1,20 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import type { FieldEntry } from '../engine/fields.js';
+import { HOP_BY_HOP, type FieldEntry } from '../engine/fields.js';
 import { decodeRaw } from '../engine/io/exchange.js';
 import { IncomingBody } from '../engine/io/incoming-body.js';
 import type { OutgoingBody } from '../engine/io/outgoing-body.js';
 import type { IncomingCall, IncomingRequestHead } from '../engine/io/served.js';
 
-/** Response headers the host manages itself. */
-const HOP_BY_HOP = new Set([
-  'connection',
-  'keep-alive',
-  'transfer-encoding',
-  'upgrade',
-  'proxy-connection',
-  'te',
-]);
 const STATUS_OF_ERROR: Readonly<Record<string, number>> = { 'timeout-error': 504, 'protocol-error': 502 };
 
 /** Splits a request target into path and query (with its `?`), dropping scheme and authority of an absolute form. */

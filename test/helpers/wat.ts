@@ -3,7 +3,7 @@ import wabtInit from 'wabt';
 let wabt: Awaited<ReturnType<typeof wabtInit>> | undefined;
 
 /** Compiles WebAssembly text (for adversarial guests) to a binary module. */
-export async function wat(text: string): Promise<Uint8Array> {
+export async function compileWat(text: string): Promise<Uint8Array> {
   wabt ??= await wabtInit();
   const parsed = wabt.parseWat('guest.wat', text);
   try {
@@ -21,3 +21,15 @@ export const BUMP_REALLOC = `
     (local.set $p (global.get $bump))
     (global.set $bump (i32.add (global.get $bump) (i32.add (local.get 3) (i32.const 8))))
     (local.get $p))`;
+
+/** A guest that writes "before the trap\n" to stdout, then asks for the status of a response that does not exist. */
+export const TRAP_WAT = `(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+  (import "types" "incoming-response-status" (func $status (param i32) (result i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 16) "before the trap\\n")
+  (func (export "_start")
+    (i32.store (i32.const 0) (i32.const 16))
+    (i32.store (i32.const 4) (i32.const 16))
+    (drop (call $write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
+    (drop (call $status (i32.const 42)))))`;

@@ -1,4 +1,4 @@
-import type { FieldEntry } from '../fields.js';
+import { HOP_BY_HOP, type FieldEntry } from '../fields.js';
 import { HttpError } from './transport.js';
 
 /** An outgoing request as the guest described it, before any checking. */
@@ -25,18 +25,10 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 const TARGET = /^[\x21-\x7e]*$/;
 /**
- * Hop-by-hop headers belong to one connection; the host manages its own.
- * `expect` goes too: the 100-continue exchange is the client's, and undici does not do it.
+ * Headers the host drops from a guest's request: the hop-by-hop ones, and
+ * `expect` — the 100-continue exchange is the client's, and undici does not do it.
  */
-const HOP_BY_HOP = new Set([
-  'connection',
-  'keep-alive',
-  'transfer-encoding',
-  'upgrade',
-  'proxy-connection',
-  'te',
-  'expect',
-]);
+const DROPPED = new Set([...HOP_BY_HOP, 'expect']);
 
 const toBytes = (s: string): string => Buffer.from(s, 'utf8').toString('latin1');
 
@@ -84,7 +76,7 @@ export function checkHead(head: OutgoingRequestHead): CheckedHead {
       throw new HttpError('protocol-error', `invalid value for header ${name}: ${JSON.stringify(value)}`);
     }
     const key = name.toLowerCase();
-    if (key !== 'host' && !HOP_BY_HOP.has(key)) headers.push([name, bytes]);
+    if (key !== 'host' && !DROPPED.has(key)) headers.push([name, bytes]);
   }
   return { origin, method: head.method, target, headers };
 }
