@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { BIN } from './paths.js';
 
@@ -28,6 +29,34 @@ export function wasirun(
     });
   });
 }
+
+/** Runs the command and checks what must hold for every run: Node's WASI warning never shows. */
+export async function run(args: readonly string[], env: Record<string, string> = {}): Promise<CliResult> {
+  const r = await wasirun(args, env);
+  assert.doesNotMatch(r.stderr, /ExperimentalWarning|WASI is an experimental/, r.stderr);
+  return r;
+}
+
+/** Runs the command with stdout and stderr pipes nobody reads for `delayMs`, so they fill up. */
+export function runWithSlowReader(args: readonly string[], delayMs: number): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args]);
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    setTimeout(() => {
+      child.stdout.on('data', (c: Buffer) => out.push(c));
+      child.stderr.on('data', (c: Buffer) => err.push(c));
+    }, delayMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const raw = Buffer.concat(out);
+      resolve({ code, stdout: raw.toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), raw });
+    });
+  });
+}
+
+/** `s` with the characters special in a regular expression escaped. */
+export const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The `name: value` lines a test guest printed with a prefix, e.g. `header: `. */
 export function lines(stdout: string, prefix: string): string[] {

@@ -33,3 +33,17 @@ export const TRAP_WAT = `(module
     (i32.store (i32.const 4) (i32.const 16))
     (drop (call $write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
     (drop (call $status (i32.const 42)))))`;
+
+/** Bytes as a WAT string literal's escapes. */
+export const escapeBytes = (bytes: Uint8Array): string =>
+  Array.from(bytes, (b) => `\\${b.toString(16).padStart(2, '0')}`).join('');
+
+/** Little-endian u32 words. */
+export function le32(...values: number[]): Buffer {
+  const b = Buffer.alloc(values.length * 4);
+  values.forEach((v, i) => b.writeUInt32LE(v >>> 0, i * 4));
+  return b;
+}
+
+/** `(i32.const …)` operands, one per value. */
+export const i32s = (...values: number[]): string => values.map((v) => `(i32.const ${v | 0})`).join(' ');
