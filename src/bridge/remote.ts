@@ -5,6 +5,7 @@ import type { IncomingRequestHead } from '../engine/io/served.js';
 import type { RequestOptions } from '../engine/io/transport.js';
 import { Codec } from './codec.js';
 import type { GuestEnd } from './guest-end.js';
+import { ArrivedBodies } from './arrived.js';
 import type { InboxReader } from './inbox.js';
 import { decodeRequestHead } from './request-head.js';
 import { FutureState, Op, Status, type PollKind } from './ops.js';
@@ -20,13 +21,6 @@ export type RemoteResponse =
 export interface ReadResult {
   readonly bytes: Uint8Array;
   readonly end: boolean;
-}
-
-/** A small response body that had all arrived when its response was taken. */
-interface Arrived {
-  readonly bytes: Uint8Array;
-  at: number;
-  readonly trailers: FieldEntry[] | undefined;
 }
 
 /** What the guest thread knows of a body it writes, to answer `write` without waiting. */
@@ -51,7 +45,7 @@ export class Remote {
   private nextId = 1;
   private readonly writing = new Map<number, Writing>();
   /** Bodies that came whole with their response, read here without a call. */
-  private readonly arrived = new Map<number, Arrived>();
+  private readonly arrived = new ArrivedBodies();
   private failuresSeen = 0;
 
   constructor(
@@ -164,8 +158,7 @@ export class Remote {
     if (state === FutureState.Err) return { tag: 'err', errorTag: r.readStr(), message: r.readStr() };
     const status = r.readU32();
     const headers = r.readEntries() ?? [];
-    if (r.readU32() === 1)
-      this.arrived.set(bodyId, { bytes: Uint8Array.from(r.readBytes()), at: 0, trailers: r.readEntries() });
+    if (r.readU32() === 1) this.arrived.add(bodyId, Uint8Array.from(r.readBytes()), r.readEntries());
     return { tag: 'ok', bodyId, status, headers };
   }
 
@@ -174,19 +167,9 @@ export class Remote {
     this.end.post();
   }
 
-  /** Takes up to `max` bytes of a body that came whole with its response. */
-  private fromArrived(body: Arrived, max: number): Uint8Array {
-    const n = Math.min(max, READ_CAP, body.bytes.length - body.at);
-    body.at += n;
-    return body.bytes.subarray(body.at - n, body.at);
-  }
-
   inRead(id: number, max: number): ReadResult | undefined {
-    const arrived = this.arrived.get(id);
-    if (arrived) {
-      const bytes = this.fromArrived(arrived, max);
-      return { bytes, end: arrived.at === arrived.bytes.length };
-    }
+    const arrived = this.arrived.read(id, max);
+    if (arrived) return arrived;
     this.end.begin(Op.InRead).u32(id).u32(Math.min(max, READ_CAP));
     const r = this.end.call();
     if (r.readU32() !== Status.Ok) return undefined;
@@ -195,22 +178,16 @@ export class Remote {
   }
 
   inSkip(id: number, max: bigint): { count: bigint; end: boolean } | undefined {
-    const arrived = this.arrived.get(id);
-    if (arrived) {
-      const n = this.fromArrived(arrived, Number(max > BigInt(READ_CAP) ? BigInt(READ_CAP) : max)).length;
-      return { count: BigInt(n), end: arrived.at === arrived.bytes.length };
-    }
+    const arrived = this.arrived.read(id, max);
+    if (arrived) return { count: BigInt(arrived.bytes.length), end: arrived.end };
     this.end.begin(Op.InSkip).u32(id).u64(max);
     return counted(this.end.call());
   }
 
   /** The body's trailers once it has ended; undefined when it had none or failed. */
   inFinish(id: number): FieldEntry[] | undefined {
-    const arrived = this.arrived.get(id);
-    if (arrived) {
-      arrived.at = arrived.bytes.length;
-      return arrived.trailers;
-    }
+    const arrived = this.arrived.finish(id);
+    if (arrived) return arrived.trailers;
     this.end.begin(Op.InFinish).u32(id);
     const r = this.end.call();
     r.readU32();
@@ -218,20 +195,20 @@ export class Remote {
   }
 
   inDrop(id: number): void {
-    this.arrived.delete(id);
+    this.arrived.drop(id);
     this.end.begin(Op.InDrop).u32(id);
     this.end.post();
   }
 
   splice(out: number, src: number, max: bigint): { count: bigint; end: boolean } | undefined {
     if (!this.writable(out)) return undefined;
-    const arrived = this.arrived.get(src);
+    const arrived = this.arrived.read(src, max);
     if (arrived) {
-      const bytes = this.fromArrived(arrived, Number(max > BigInt(READ_CAP) ? BigInt(READ_CAP) : max));
+      const { bytes, end } = arrived;
       const n = this.outWrite(out, bytes.length, (into, at, offset, len) => {
         into.set(bytes.subarray(offset, offset + len), at);
       });
-      return n < bytes.length ? undefined : { count: BigInt(n), end: arrived.at === arrived.bytes.length };
+      return n < bytes.length ? undefined : { count: BigInt(n), end };
     }
     this.end.begin(Op.Splice).u32(out).u32(src).u64(max);
     return counted(this.end.call());

@@ -3,8 +3,8 @@ import type { OperationHandler, Reply } from '../../bridge/io-end.js';
 import { FutureState, Op, PollKind, Status } from '../../bridge/ops.js';
 import { encodeRequestHead } from '../../bridge/request-head.js';
 import { Exchange } from './exchange.js';
-import type { IncomingBody } from './incoming-body.js';
 import { OutgoingBody } from './outgoing-body.js';
+import { SessionResources } from './session-resources.js';
 import type { CallSource, IncomingCall } from './served.js';
 import { forward, poll, read, skip, splice, type Pollable } from './stream-ops.js';
 
@@ -27,54 +27,13 @@ const done: Reply = () => undefined;
 const WHOLE_BODY_BYTES = 64 * 1024;
 
 /**
- * The I/O thread's side of one guest instance: its bodies, exchanges and
- * served calls by id (ids are the guest thread's), and the answer to each
- * {@link Op}. Decoding is synchronous; waiting happens in the returned
- * promises while the guest is blocked on its call.
+ * The I/O thread's side of one guest instance: the answer to each {@link Op}.
+ * Decoding is synchronous; waiting happens in the returned promises while
+ * the guest is blocked on its call.
  */
-export class IoSession {
-  private readonly outgoing = new Map<number, OutgoingBody>();
-  private readonly incoming = new Map<number, IncomingBody>();
-  private readonly exchanges = new Map<number, Exchange>();
-  private readonly outparams = new Map<number, IncomingCall>();
-  private failed: number[] = [];
-  /** The call being handled, and the first id it created: every id from there on is the call's. */
-  private current: { call: IncomingCall; firstId: number } | undefined;
-  /**
-   * A body id is held twice by the guest: by its output stream and by the
-   * request or response it belongs to. It is forgotten once the stream is
-   * dropped and the message was handed over, in whichever order.
-   */
-  private readonly claimed = new Set<number>();
-  private readonly released = new Set<number>();
-
-  constructor(private readonly options: SessionOptions) {}
-
-  private get<T>(map: Map<number, T>, id: number, what: string): T {
-    const value = map.get(id);
-    if (value === undefined) throw new Error(`no ${what} with id ${id} on the I/O side`);
-    return value;
-  }
-
-  private out(id: number): OutgoingBody {
-    return this.get(this.outgoing, id, 'output stream');
-  }
-
-  private in(id: number): IncomingBody {
-    return this.get(this.incoming, id, 'input stream');
-  }
-
-  private claim(id: number): OutgoingBody {
-    const body = this.out(id);
-    if (this.released.delete(id)) this.outgoing.delete(id);
-    else this.claimed.add(id);
-    return body;
-  }
-
-  private release(id: number): void {
-    this.outgoing.get(id)?.end();
-    if (this.claimed.delete(id)) this.outgoing.delete(id);
-    else if (this.outgoing.has(id)) this.released.add(id);
+export class IoSession extends SessionResources {
+  constructor(private readonly options: SessionOptions) {
+    super();
   }
 
   readonly handle: OperationHandler = (op, a) => {
@@ -258,44 +217,5 @@ export class IoSession {
     const call = await this.options.calls();
     this.beginCall(call, bodyId, outparamId);
     return (r) => encodeRequestHead(r, call.head);
-  }
-
-  /** The guest handles `call` now, its body and outparam under the ids it chose. */
-  private beginCall(call: IncomingCall, bodyId: number, outparamId: number): void {
-    this.incoming.set(bodyId, call.body);
-    this.outparams.set(outparamId, call);
-    this.current = { call, firstId: bodyId };
-  }
-
-  /**
-   * `handle` returned: the call is over. What it left open is closed — bodies
-   * it wrote are ended (and still drain to the network), bodies it read and
-   * requests it made are dropped — so a long-lived instance does not grow.
-   */
-  private endCall(): void {
-    const current = this.current;
-    if (!current) return;
-    this.current = undefined;
-    current.call.returned();
-    const mine = (id: number): boolean => id >= current.firstId;
-    for (const [id, body] of this.outgoing) if (mine(id)) body.end();
-    for (const [id, body] of this.incoming) if (mine(id)) body.drop();
-    for (const [id, exchange] of this.exchanges) if (mine(id)) exchange.drop();
-    for (const map of [this.outgoing, this.incoming, this.exchanges, this.outparams]) {
-      for (const id of map.keys()) if (mine(id)) map.delete(id);
-    }
-    for (const set of [this.claimed, this.released]) for (const id of set) if (mine(id)) set.delete(id);
-    this.failed = this.failed.filter((id) => !mine(id));
-  }
-
-  /** The guest is gone: cancel whatever it left running. */
-  close(): void {
-    this.current = undefined;
-    for (const exchange of this.exchanges.values()) exchange.drop();
-    for (const body of this.incoming.values()) body.drop();
-    for (const body of this.outgoing.values()) body.fail(new Error('guest instance closed'));
-    for (const map of [this.outgoing, this.incoming, this.exchanges, this.outparams]) map.clear();
-    this.claimed.clear();
-    this.released.clear();
   }
 }

@@ -1,0 +1,94 @@
+import type { Exchange } from './exchange.js';
+import type { IncomingBody } from './incoming-body.js';
+import type { OutgoingBody } from './outgoing-body.js';
+import type { IncomingCall } from './served.js';
+
+/**
+ * What the I/O thread keeps of one guest instance: its bodies, exchanges
+ * and served calls by id (ids are the guest thread's), and their lifetimes —
+ * when an id may be forgotten, what a returning call leaves behind, what a
+ * dead guest leaves running.
+ */
+export class SessionResources {
+  protected readonly outgoing = new Map<number, OutgoingBody>();
+  protected readonly incoming = new Map<number, IncomingBody>();
+  protected readonly exchanges = new Map<number, Exchange>();
+  protected readonly outparams = new Map<number, IncomingCall>();
+  /** Ids of written bodies that failed, for the guest's next {@link Op.Failed}. */
+  protected failed: number[] = [];
+  /** The call being handled, and the first id it created: every id from there on is the call's. */
+  protected current: { call: IncomingCall; firstId: number } | undefined;
+  /**
+   * A body id is held twice by the guest: by its output stream and by the
+   * request or response it belongs to. It is forgotten once the stream is
+   * dropped and the message was handed over, in whichever order.
+   */
+  private readonly claimed = new Set<number>();
+  private readonly released = new Set<number>();
+
+  protected get<T>(map: Map<number, T>, id: number, what: string): T {
+    const value = map.get(id);
+    if (value === undefined) throw new Error(`no ${what} with id ${id} on the I/O side`);
+    return value;
+  }
+
+  protected out(id: number): OutgoingBody {
+    return this.get(this.outgoing, id, 'output stream');
+  }
+
+  protected in(id: number): IncomingBody {
+    return this.get(this.incoming, id, 'input stream');
+  }
+
+  protected claim(id: number): OutgoingBody {
+    const body = this.out(id);
+    if (this.released.delete(id)) this.outgoing.delete(id);
+    else this.claimed.add(id);
+    return body;
+  }
+
+  protected release(id: number): void {
+    this.outgoing.get(id)?.end();
+    if (this.claimed.delete(id)) this.outgoing.delete(id);
+    else if (this.outgoing.has(id)) this.released.add(id);
+  }
+
+  /** The guest handles `call` now, its body and outparam under the ids it chose. */
+  protected beginCall(call: IncomingCall, bodyId: number, outparamId: number): void {
+    this.incoming.set(bodyId, call.body);
+    this.outparams.set(outparamId, call);
+    this.current = { call, firstId: bodyId };
+  }
+
+  /**
+   * `handle` returned: the call is over. What it left open is closed — bodies
+   * it wrote are ended (and still drain to the network), bodies it read and
+   * requests it made are dropped — so a long-lived instance does not grow.
+   */
+  protected endCall(): void {
+    const current = this.current;
+    if (!current) return;
+    this.current = undefined;
+    current.call.returned();
+    const mine = (id: number): boolean => id >= current.firstId;
+    for (const [id, body] of this.outgoing) if (mine(id)) body.end();
+    for (const [id, body] of this.incoming) if (mine(id)) body.drop();
+    for (const [id, exchange] of this.exchanges) if (mine(id)) exchange.drop();
+    for (const map of [this.outgoing, this.incoming, this.exchanges, this.outparams]) {
+      for (const id of map.keys()) if (mine(id)) map.delete(id);
+    }
+    for (const set of [this.claimed, this.released]) for (const id of set) if (mine(id)) set.delete(id);
+    this.failed = this.failed.filter((id) => !mine(id));
+  }
+
+  /** The guest is gone: cancel whatever it left running. */
+  close(): void {
+    this.current = undefined;
+    for (const exchange of this.exchanges.values()) exchange.drop();
+    for (const body of this.incoming.values()) body.drop();
+    for (const body of this.outgoing.values()) body.fail(new Error('guest instance closed'));
+    for (const map of [this.outgoing, this.incoming, this.exchanges, this.outparams]) map.clear();
+    this.claimed.clear();
+    this.released.clear();
+  }
+}
