@@ -49,6 +49,9 @@ if (updateReadme) {
   const readme = at('README.md');
   const text = readFileSync(readme, 'utf8');
   const block = `<!-- bench:start -->\nMeasured ${date.slice(0, 10)} on ${where}.\n\n${report}\n<!-- bench:end -->`;
-  writeFileSync(readme, text.replace(/<!-- bench:start -->[\s\S]*<!-- bench:end -->/, block));
+  const prettier = await import('prettier');
+  const options = (await prettier.resolveConfig(readme)) ?? {};
+  const updated = text.replace(/<!-- bench:start -->[\s\S]*<!-- bench:end -->/, block);
+  writeFileSync(readme, await prettier.format(updated, { ...options, filepath: readme }));
   process.stdout.write('written: README.md (Performance)\n');
 }
