@@ -14,9 +14,13 @@ function example(name: string): string {
   return block[1];
 }
 
-function runNode(file: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** Runs a command in the checkout, as a user would from its root. */
+function runHere(
+  command: string,
+  args: string[],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [file], { cwd: ROOT });
+    const child = spawn(command, args, { cwd: ROOT });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -29,11 +33,17 @@ function runNode(file: string): Promise<{ code: number | null; stdout: string; s
 }
 
 describe('README', () => {
+  it('should run `npx wasirun` from the checkout, as the README says', async () => {
+    const r = await runHere('npx', ['--no-install', 'wasirun', '--version']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^wasirun \d+\.\d+\.\d+\n$/);
+  });
+
   it('should have a library example that runs as written', async () => {
     // Inside the package, so that `import 'wasirun'` resolves to it.
     const file = repoPath('dist', 'readme-library.mjs');
     writeFileSync(file, example('library'));
-    const r = await runNode(file);
+    const r = await runHere(process.execPath, [file]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stderr, '');
     assert.match(r.stdout, /^status: 200\n/);
