@@ -6,7 +6,7 @@
  * `engine/io/session.ts` (I/O).
  */
 export const Op = {
-  /** post (id, buffer limit): a body the guest will write. */
+  /** post (id): a body the guest will write. */
   OutNew: 1,
   /** post (id, bytes) */
   OutWrite: 2,
@@ -16,7 +16,7 @@ export const Op = {
   OutDrop: 4,
   /** post (future id, head, body id or 0, timeouts): send a request. */
   Send: 5,
-  /** call (future id, id for the response body) → none | ok(status, headers) | err(tag, message) */
+  /** call (future id, id for the response body) → none | ok(status, headers, whole body if small and arrived) | err(tag, message) */
   FutureGet: 6,
   /** post (id) */
   FutureDrop: 7,
