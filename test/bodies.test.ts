@@ -1,21 +1,12 @@
 import assert from 'node:assert/strict';
-import type { ServerResponse } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { field, lines, wasirun } from './helpers/cli.js';
-import { Fnv, fnv1a64, pattern, startOrigin, type Origin } from './helpers/origin.js';
+import { Fnv, fnv1a64, pattern, sendPattern, startOrigin, type Origin } from './helpers/origin.js';
 import { guest } from './helpers/paths.js';
 
 const httpc = guest('httpc');
 const MiB = 1024 * 1024;
-
-/** Writes `size` pattern bytes in 64 KiB chunks, respecting backpressure. */
-async function sendPattern(res: ServerResponse, size: number): Promise<void> {
-  for (let at = 0; at < size; at += 64 * 1024) {
-    const n = Math.min(64 * 1024, size - at);
-    if (!res.write(pattern(at, n))) await new Promise((resolve) => res.once('drain', resolve));
-  }
-}
 
 const headerOf = (raw: readonly string[], name: string): string | undefined => {
   const i = raw.findIndex((h, k) => k % 2 === 0 && h.toLowerCase() === name);
@@ -43,7 +34,7 @@ describe('bodies stream both ways', () => {
       void (async () => {
         if (url.pathname === '/download') {
           req.resume();
-          await sendPattern(res, size);
+          await sendPattern(res, 0, size);
           res.end();
         } else if (url.pathname === '/slow') {
           req.resume();

@@ -2,12 +2,40 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import http from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { pattern } from './helpers/origin.js';
-import { repoPath } from './helpers/paths.js';
+import { Fnv, pattern } from './helpers/origin.js';
+import { guest, repoPath } from './helpers/paths.js';
 import { request, startServer, type TestServer } from './helpers/server.js';
 
 const echo = repoPath('examples', 'echo-server.wasm');
 const streamer = repoPath('examples', 'stream-server.wasm');
+const routes = guest('routes-server');
+
+const BIG = 24 * 1024 * 1024;
+
+/** The response to `req`, read with a 30 ms pause after every 2 MiB: its length and FNV-1a hash. */
+function readSlowly(req: http.ClientRequest): Promise<{ bytes: number; fnv: string }> {
+  return new Promise((resolve, reject) => {
+    req.on('response', (res: http.IncomingMessage) => {
+      const got = new Fnv();
+      let bytes = 0;
+      let sincePause = 0;
+      res.on('data', (c: Buffer) => {
+        got.update(c);
+        bytes += c.length;
+        sincePause += c.length;
+        if (sincePause < 2 * 1024 * 1024) return;
+        sincePause = 0;
+        res.pause();
+        setTimeout(() => res.resume(), 30);
+      });
+      res.on('end', () => {
+        resolve({ bytes, fnv: got.hex });
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+  });
+}
 
 void describe('serving: bodies streamed both ways (echo-server)', () => {
   let s: TestServer;
@@ -51,6 +79,20 @@ void describe('serving: bodies streamed both ways (echo-server)', () => {
     assert.deepEqual(Buffer.concat(got), pattern(0, 2 * piece));
   });
 
+  void it('should echo 24 MiB intact to a client that stops reading now and then', async () => {
+    // The echo is sent straight from the guest's ring; a slow reader keeps those bytes in use.
+    const req = http.request(`${s.url}/`, { method: 'POST', agent: false });
+    const sent = new Fnv();
+    const got = readSlowly(req);
+    for (let at = 0; at < BIG; at += 256 * 1024) {
+      const chunk = pattern(at, 256 * 1024);
+      sent.update(chunk);
+      if (!req.write(chunk)) await once(req, 'drain');
+    }
+    req.end();
+    assert.deepEqual(await got, { bytes: BIG, fnv: sent.hex });
+  });
+
   void it("should return the request's trailers as response trailers", async () => {
     const r = await request(`${s.url}/`, {
       method: 'POST',
@@ -60,6 +102,23 @@ void describe('serving: bodies streamed both ways (echo-server)', () => {
     });
     assert.equal(r.text, 'with trailers');
     assert.deepEqual(r.rawTrailers, ['x-a', '1', 'x-b', 'two']);
+  });
+});
+
+void describe('serving: a large response written without pause (routes-server)', () => {
+  void it('should send 24 MiB intact to a client that stops reading now and then', async () => {
+    // Written bytes go to the socket straight from the guest's ring; they must stay put until sent.
+    const s = await startServer(routes, { workers: 1 });
+    try {
+      const req = http.request(`${s.url}/bytes?size=${BIG}`, { agent: false });
+      const got = readSlowly(req);
+      req.end();
+      const expected = new Fnv();
+      for (let at = 0; at < BIG; at += 1024 * 1024) expected.update(pattern(at, 1024 * 1024));
+      assert.deepEqual(await got, { bytes: BIG, fnv: expected.hex });
+    } finally {
+      await s.close();
+    }
   });
 });
 

@@ -23,6 +23,8 @@
  *   --blocking               blocking-read/-skip/-write/-write-zeroes/-splice
  *   --poll                   poll the future and the input stream before use
  *   --read-size N            len of each read (default 1048576)
+ *   --read-sizes A,B,...     lens of the reads, in turn (up to 8, repeating)
+ *   --first-read N           one read of N bytes before --skip, --forward-to or --splice-to
  *   --single-read            exactly one read, ignoring end
  *   --skip N                 one skip of N before reading
  *   --hash                   do not print the body bytes
@@ -68,6 +70,10 @@ static struct {
   bool blocking;
   bool poll;
   uint64_t read_size;
+  uint64_t read_sizes[8];
+  unsigned n_read_sizes;
+  bool have_first_read;
+  uint64_t first_read;
   bool single_read;
   bool have_skip;
   uint64_t skip;
@@ -373,6 +379,32 @@ static types_incoming_stream_t consume(types_incoming_response_t resp) {
   return in;
 }
 
+/* The len of the next read: --read-sizes in turn, else --read-size. */
+static uint64_t next_read_size(void) {
+  static unsigned turn = 0;
+  if (opt.n_read_sizes == 0) {
+    return opt.read_size;
+  }
+  return opt.read_sizes[turn++ % opt.n_read_sizes];
+}
+
+/* --first-read: one read, printed as "first-read: COUNT FNV end=E"; true at the end. */
+static bool do_first_read(types_incoming_stream_t in) {
+  streams_tuple2_list_u8_bool_t r;
+  streams_stream_error_t err;
+  bool ok = opt.blocking ? streams_blocking_read(in, opt.first_read, &r, &err)
+                         : streams_read(in, opt.first_read, &r, &err);
+  if (!ok) {
+    printf("read-error after 0 bytes\n");
+    finish(4);
+  }
+  printf("first-read: %zu %016" PRIx64 " end=%d\n", r.f0.len,
+         fnv1a64(FNV1A64_BASIS, r.f0.ptr, r.f0.len), r.f1 ? 1 : 0);
+  bool end = r.f1;
+  streams_list_u8_free(&r.f0);
+  return end;
+}
+
 /* Returns true when the skip reached the end of the body. */
 static bool do_skip(types_incoming_stream_t in) {
   streams_tuple2_u64_bool_t r;
@@ -400,8 +432,8 @@ static void read_and_print_body(const char *prefix, types_incoming_stream_t in, 
     }
     streams_tuple2_list_u8_bool_t r;
     streams_stream_error_t err;
-    bool ok = opt.blocking ? streams_blocking_read(in, opt.read_size, &r, &err)
-                           : streams_read(in, opt.read_size, &r, &err);
+    uint64_t len = next_read_size();
+    bool ok = opt.blocking ? streams_blocking_read(in, len, &r, &err) : streams_read(in, len, &r, &err);
     if (!ok) {
       printf("%sread-error after %" PRIu64 " bytes\n", prefix, count);
       finish(4);
@@ -621,6 +653,20 @@ int main(int argc, char **argv) {
     } else if (strcmp(a, "--read-size") == 0) {
       NEED_ARG();
       opt.read_size = parse_u64(next, "bad --read-size");
+    } else if (strcmp(a, "--read-sizes") == 0) {
+      NEED_ARG();
+      char *list = strdup(next);
+      for (char *item = strtok(list, ","); item != NULL; item = strtok(NULL, ",")) {
+        if (opt.n_read_sizes == 8) {
+          usage("at most 8 --read-sizes");
+        }
+        opt.read_sizes[opt.n_read_sizes++] = parse_u64(item, "bad --read-sizes");
+      }
+      free(list);
+    } else if (strcmp(a, "--first-read") == 0) {
+      NEED_ARG();
+      opt.have_first_read = true;
+      opt.first_read = parse_u64(next, "bad --first-read");
     } else if (strcmp(a, "--single-read") == 0) {
       opt.single_read = true;
     } else if (strcmp(a, "--skip") == 0) {
@@ -713,7 +759,10 @@ int main(int argc, char **argv) {
   types_headers_t resp_headers = print_head("", resp);
   types_incoming_stream_t in = consume(resp);
   bool at_end = false;
-  if (opt.have_skip) {
+  if (opt.have_first_read) {
+    at_end = do_first_read(in);
+  }
+  if (opt.have_skip && !at_end) {
     at_end = do_skip(in);
   }
   types_trailers_t trailers = 0;

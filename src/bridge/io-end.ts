@@ -1,4 +1,5 @@
 import { Codec } from './codec.js';
+import { HeldSpace, Loan, type Release } from './held.js';
 import { SpinBudget, spinWhile } from './spin.js';
 import {
   Answer,
@@ -29,10 +30,12 @@ export type Reply = (reply: Codec) => void;
 
 /**
  * Serves one message: decode its arguments from `args` at once (the ring
- * space is reused as soon as this returns), then answer. For a one-way
- * message the answer is ignored; a promise holds back the messages behind it.
+ * space is reused as soon as this returns, unless `lend` was called: then
+ * it is kept until the returned release is called), then answer. For a
+ * one-way message the answer is ignored; a promise holds back the messages
+ * behind it.
  */
-export type OperationHandler = (op: number, args: Codec) => Reply | Promise<Reply>;
+export type OperationHandler = (op: number, args: Codec, lend: () => Release) => Reply | Promise<Reply>;
 
 /** Messages handled in a row before the event loop gets a turn. */
 const BATCH = 256;
@@ -51,6 +54,7 @@ export class IoEnd {
   private readonly ring: Codec;
   private readonly answer: Codec;
   private head = 0;
+  private readonly held: HeldSpace;
   private readonly spin: SpinBudget;
   private stopped = false;
   private busy = false;
@@ -69,6 +73,10 @@ export class IoEnd {
     this.ctl = new Int32Array(sab, 0, REPLY_OFFSET / 4);
     this.ring = new Codec(Buffer.from(sab, RING_OFFSET, RING_BYTES));
     this.answer = new Codec(Buffer.from(sab, REPLY_OFFSET, REPLY_BYTES));
+    this.held = new HeldSpace((head) => {
+      Atomics.store(this.ctl, Ctl.Head, head | 0);
+      if (Atomics.load(this.ctl, Ctl.GuestSleeping) === 1) Atomics.notify(this.ctl, Ctl.Head);
+    });
     live.add(this);
     this.drain();
   }
@@ -141,13 +149,16 @@ export class IoEnd {
     }
     const op = buf.readUInt32LE(offset + 4);
     const isCall = (buf.readUInt32LE(offset + 8) & CALL) !== 0;
+    let loan: Loan | undefined;
+    const lend = (): Release => (loan ??= new Loan()).lend();
     let result: Reply | Promise<Reply>;
     try {
-      result = this.handler(op, this.ring.at(offset + MESSAGE_HEADER, offset + length));
+      result = this.handler(op, this.ring.at(offset + MESSAGE_HEADER, offset + length), lend);
     } catch (err) {
       result = Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
-    this.advance(length);
+    if (loan) loan.settle(this.advance(length, true));
+    else this.advance(length);
     if (!(result instanceof Promise)) {
       if (isCall) this.reply(result);
       return true;
@@ -203,10 +214,10 @@ export class IoEnd {
     else wake();
   }
 
-  private advance(n: number): void {
+  /** Reads past `n` bytes of the ring; their space goes back to the guest now, or when released if `held`. */
+  private advance(n: number, held = false): Release | undefined {
     this.head = (this.head + n) >>> 0;
-    Atomics.store(this.ctl, Ctl.Head, this.head | 0);
-    if (Atomics.load(this.ctl, Ctl.GuestSleeping) === 1) Atomics.notify(this.ctl, Ctl.Head);
+    return this.held.passed(this.head, held);
   }
 
   private reply(write: Reply): void {

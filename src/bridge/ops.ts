@@ -20,7 +20,7 @@ export const Op = {
   FutureGet: 6,
   /** post (id) */
   FutureDrop: 7,
-  /** call (id, max) → status, bytes, end */
+  /** call (id, max, step) → status, bytes, end: the bytes read, then any read ahead in whole steps */
   InRead: 8,
   /** call (id, max) → status, end, count */
   InSkip: 9,

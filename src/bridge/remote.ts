@@ -5,10 +5,10 @@ import type { IncomingRequestHead } from '../engine/io/served.js';
 import type { RequestOptions } from '../engine/io/transport.js';
 import { Codec } from './codec.js';
 import type { GuestEnd } from './guest-end.js';
-import { ArrivedBodies } from './arrived.js';
+import { LocalBodies } from './local-bodies.js';
 import type { InboxReader } from './inbox.js';
 import { decodeRequestHead } from './request-head.js';
-import { FutureState, Op, Status, type PollKind } from './ops.js';
+import { FutureState, Op, PollKind, Status } from './ops.js';
 
 /** The largest piece of a write that crosses in one message. */
 const PIECE = 1024 * 1024;
@@ -44,8 +44,8 @@ const ms = (v: number | undefined): number => (v === undefined ? -1 : Math.min(v
 export class Remote {
   private nextId = 1;
   private readonly writing = new Map<number, Writing>();
-  /** Bodies that came whole with their response, read here without a call. */
-  private readonly arrived = new ArrivedBodies();
+  /** Body bytes already on this thread: whole small bodies, and what reads brought ahead. */
+  private readonly local = new LocalBodies();
   private failuresSeen = 0;
 
   constructor(
@@ -53,6 +53,12 @@ export class Remote {
     private readonly bodyBufferLimit: number,
     private readonly inbox?: InboxReader,
   ) {}
+
+  /** Sends the message begun and waits for its answer, which overwrites the reply area. */
+  private call(): Codec {
+    this.local.detach();
+    return this.end.call();
+  }
 
   private newId(): number {
     return this.nextId++;
@@ -71,7 +77,7 @@ export class Remote {
     if (this.end.failures !== this.failuresSeen) {
       this.failuresSeen = this.end.failures;
       this.end.begin(Op.Failed);
-      const r = this.end.call();
+      const r = this.call();
       for (let n = r.readU32(); n > 0; n--) {
         const failed = this.writing.get(r.readU32());
         if (failed) failed.failed = true;
@@ -152,13 +158,13 @@ export class Remote {
   futureGet(id: number): RemoteResponse | undefined {
     const bodyId = this.newId();
     this.end.begin(Op.FutureGet).u32(id).u32(bodyId);
-    const r = this.end.call();
+    const r = this.call();
     const state = r.readU32();
     if (state === FutureState.Pending) return undefined;
     if (state === FutureState.Err) return { tag: 'err', errorTag: r.readStr(), message: r.readStr() };
     const status = r.readU32();
     const headers = r.readEntries() ?? [];
-    if (r.readU32() === 1) this.arrived.add(bodyId, Uint8Array.from(r.readBytes()), r.readEntries());
+    if (r.readU32() === 1) this.local.add(bodyId, Uint8Array.from(r.readBytes()), r.readEntries());
     return { tag: 'ok', bodyId, status, headers };
   }
 
@@ -167,74 +173,102 @@ export class Remote {
     this.end.post();
   }
 
+  /**
+   * Reads min(max, 1 MiB) bytes, or the rest of the body when it ends sooner.
+   * The I/O thread sends what it has beyond that, in whole reads of the same
+   * size, and the next reads take it here without a call.
+   */
   inRead(id: number, max: number): ReadResult | undefined {
-    const arrived = this.arrived.read(id, max);
-    if (arrived) return arrived;
-    this.end.begin(Op.InRead).u32(id).u32(Math.min(max, READ_CAP));
-    const r = this.end.call();
-    if (r.readU32() !== Status.Ok) return undefined;
+    const want = Math.min(max, READ_CAP);
+    const local = this.local.read(id, want);
+    if (local) return local;
+    const prefix = this.local.takeRest(id);
+    const need = want - (prefix?.bytes.length ?? 0);
+    this.end.begin(Op.InRead).u32(id).u32(need).u32(want);
+    const r = this.call();
+    if (r.readU32() !== Status.Ok) return prefix ? { bytes: prefix.bytes, end: false } : undefined;
     const bytes = r.readBytes();
-    return { bytes, end: r.readU32() === 1 };
+    const end = r.readU32() === 1;
+    const first = Math.min(need, bytes.length);
+    if (bytes.length > first) this.local.keep(id, bytes.subarray(first), end);
+    const head = bytes.subarray(0, first);
+    return {
+      bytes: prefix ? Buffer.concat([prefix.bytes, head]) : head,
+      end: end && bytes.length === first,
+    };
   }
 
   inSkip(id: number, max: bigint): { count: bigint; end: boolean } | undefined {
-    const arrived = this.arrived.read(id, max);
-    if (arrived) return { count: BigInt(arrived.bytes.length), end: arrived.end };
-    this.end.begin(Op.InSkip).u32(id).u64(max);
-    return counted(this.end.call());
+    const local = this.local.read(id, max);
+    if (local) return { count: BigInt(local.bytes.length), end: local.end };
+    const held = BigInt(this.local.takeRest(id)?.bytes.length ?? 0);
+    this.end
+      .begin(Op.InSkip)
+      .u32(id)
+      .u64((max > BigInt(READ_CAP) ? BigInt(READ_CAP) : max) - held);
+    const moved = counted(this.call());
+    return moved && { count: moved.count + held, end: moved.end };
   }
 
   /** The body's trailers once it has ended; undefined when it had none or failed. */
   inFinish(id: number): FieldEntry[] | undefined {
-    const arrived = this.arrived.finish(id);
-    if (arrived) return arrived.trailers;
+    const local = this.local.finish(id);
+    if (local) return local.trailers;
     this.end.begin(Op.InFinish).u32(id);
-    const r = this.end.call();
+    const r = this.call();
     r.readU32();
     return r.readEntries();
   }
 
   inDrop(id: number): void {
-    this.arrived.drop(id);
+    this.local.drop(id);
     this.end.begin(Op.InDrop).u32(id);
     this.end.post();
   }
 
+  /** Writes bytes the guest thread holds to `out`; false when the body refused some. */
+  private writeHeld(out: number, bytes: Uint8Array): boolean {
+    if (bytes.length === 0) return true;
+    const n = this.outWrite(out, bytes.length, (into, at, offset, len) => {
+      into.set(bytes.subarray(offset, offset + len), at);
+    });
+    return n === bytes.length;
+  }
+
   splice(out: number, src: number, max: bigint): { count: bigint; end: boolean } | undefined {
     if (!this.writable(out)) return undefined;
-    const arrived = this.arrived.read(src, max);
-    if (arrived) {
-      const { bytes, end } = arrived;
-      const n = this.outWrite(out, bytes.length, (into, at, offset, len) => {
-        into.set(bytes.subarray(offset, offset + len), at);
-      });
-      return n < bytes.length ? undefined : { count: BigInt(n), end };
-    }
-    this.end.begin(Op.Splice).u32(out).u32(src).u64(max);
-    return counted(this.end.call());
+    const local = this.local.read(src, max);
+    if (local)
+      return this.writeHeld(out, local.bytes)
+        ? { count: BigInt(local.bytes.length), end: local.end }
+        : undefined;
+    const held = this.local.takeRest(src)?.bytes ?? new Uint8Array(0);
+    if (!this.writeHeld(out, held)) return undefined;
+    const rest = (max > BigInt(READ_CAP) ? BigInt(READ_CAP) : max) - BigInt(held.length);
+    this.end.begin(Op.Splice).u32(out).u32(src).u64(rest);
+    const moved = counted(this.call());
+    return moved && { count: moved.count + BigInt(held.length), end: moved.end };
   }
 
   forward(out: number, src: number): bigint | undefined {
     if (!this.writable(out)) return undefined;
-    if (this.arrived.has(src)) {
-      let total = 0n;
-      for (;;) {
-        const moved = this.splice(out, src, BigInt(READ_CAP));
-        if (!moved) return undefined;
-        total += moved.count;
-        if (moved.end) return total;
-      }
-    }
+    const held = this.local.takeRest(src);
+    if (held && !this.writeHeld(out, held.bytes)) return undefined;
+    const count = BigInt(held?.bytes.length ?? 0);
+    if (held?.end || this.local.whole(src)) return count;
     this.end.begin(Op.Forward).u32(out).u32(src);
-    const r = this.end.call();
-    return r.readU32() === Status.Ok ? r.readU64() : undefined;
+    const r = this.call();
+    return r.readU32() === Status.Ok ? count + r.readU64() : undefined;
   }
 
   /** Blocks until at least one target is ready; one byte per target, 1 = ready. */
   poll(targets: readonly (readonly [PollKind, number])[]): Uint8Array {
+    // Bytes this thread holds make their stream ready without asking.
+    const here = targets.map(([kind, id]) => (kind === PollKind.Input && this.local.ready(id) ? 1 : 0));
+    if (here.includes(1)) return Uint8Array.from(here);
     const message = this.end.begin(Op.Poll, 4 + 8 * targets.length).u32(targets.length);
     for (const [kind, id] of targets) message.u32(kind).u32(id);
-    const r = this.end.call();
+    const r = this.call();
     const n = r.readU32();
     return Uint8Array.from(r.buf.subarray(r.pos, r.pos + n));
   }
@@ -262,7 +296,7 @@ export class Remote {
    */
   nextCall(): { outparamId: number; bodyId: number; head: IncomingRequestHead } {
     this.writing.clear();
-    this.arrived.clear();
+    this.local.clear();
     const bodyId = this.newId();
     const outparamId = this.newId();
     const taken = this.inbox?.take((c) => ({ token: c.readU32(), head: decodeRequestHead(c) }));
@@ -272,7 +306,7 @@ export class Remote {
       return { outparamId, bodyId, head: taken.head };
     }
     this.end.begin(Op.NextCall).u32(bodyId).u32(outparamId);
-    return { outparamId, bodyId, head: decodeRequestHead(this.end.call()) };
+    return { outparamId, bodyId, head: decodeRequestHead(this.call()) };
   }
 }
 

@@ -3,7 +3,7 @@ import type { TLSSocket } from 'node:tls';
 import { HOP_BY_HOP, type FieldEntry } from '../engine/fields.js';
 import { decodeRaw } from '../engine/io/exchange.js';
 import { IncomingBody } from '../engine/io/incoming-body.js';
-import type { OutgoingBody } from '../engine/io/outgoing-body.js';
+import type { Chunk, OutgoingBody } from '../engine/io/outgoing-body.js';
 import type { IncomingCall, IncomingRequestHead } from '../engine/io/served.js';
 
 const STATUS_OF_ERROR: Readonly<Record<string, number>> = { 'timeout-error': 504, 'protocol-error': 502 };
@@ -37,6 +37,8 @@ export class ServerCall implements IncomingCall {
   bytes = 0;
   private settled = false;
   private responseBody: OutgoingBody | undefined;
+  /** Chunks lent to the socket and not yet sent; a closed socket sends none of them. */
+  private readonly lent = new Set<() => void>();
 
   constructor(
     private readonly req: IncomingMessage,
@@ -76,6 +78,8 @@ export class ServerCall implements IncomingCall {
     });
     res.on('close', () => {
       if (!res.writableFinished) this.responseBody?.fail(new Error('the client disconnected'));
+      for (const release of this.lent) release();
+      this.lent.clear();
     });
   }
 
@@ -106,13 +110,12 @@ export class ServerCall implements IncomingCall {
   private async stream(status: number, raw: string[], body: OutgoingBody): Promise<void> {
     const { res } = this;
     try {
+      body.lend();
       for await (const chunk of body.drain()) {
         res.cork();
         if (!res.headersSent) res.writeHead(status, raw);
-        const rest = body.takeAll();
-        this.bytes += chunk.length + rest.length;
-        let room = res.write(chunk);
-        if (rest.length > 0) room = res.write(rest);
+        let room = this.send(chunk);
+        for (const more of body.takeChunks()) room = this.send(more);
         if (body.ended) this.end(status, raw, body);
         res.uncork();
         if (!room && !body.ended) await drained(res);
@@ -123,6 +126,17 @@ export class ServerCall implements IncomingCall {
       if (res.headersSent) res.destroy();
       else this.answer(500, `the guest's response is not valid HTTP: ${(err as Error).message}`);
     }
+  }
+
+  /** Writes a chunk of the body; bytes lent from the guest's ring go back once the socket has sent them. */
+  private send({ bytes, release }: Chunk): boolean {
+    this.bytes += bytes.length;
+    if (!release) return this.res.write(bytes);
+    this.lent.add(release);
+    return this.res.write(bytes, () => {
+      this.lent.delete(release);
+      release();
+    });
   }
 
   /** The response's end, with its trailers (and its head, if nothing was written). */

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -54,6 +55,13 @@ export function pattern(offset: number, length: number): Buffer {
   const b = Buffer.allocUnsafe(length);
   for (let i = 0; i < length; i++) b[i] = (offset + i) % 251;
   return b;
+}
+
+/** Writes pattern bytes [from, to) in 64 KiB pieces, respecting backpressure. */
+export async function sendPattern(res: http.ServerResponse, from: number, to: number): Promise<void> {
+  for (let at = from; at < to; at += 64 * 1024) {
+    if (!res.write(pattern(at, Math.min(64 * 1024, to - at)))) await once(res, 'drain');
+  }
 }
 
 export const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');

@@ -134,7 +134,7 @@ export class Exchange implements ResponseSink {
 
   /** A body streamed after `handle`; undici cannot send the trailers that may end it. */
   private async *stream(body: OutgoingBody, sendsTrailers: boolean): AsyncGenerator<Buffer> {
-    yield* body.drain();
+    for await (const chunk of body.drain()) yield chunk.bytes;
     if (body.trailers && !sendsTrailers) {
       this.warn('trailers after a streamed request body need a `Trailer` request header; they were not sent');
     }

@@ -62,6 +62,11 @@ export class IncomingBody {
     return this.buffered > 0 || this.ended || this.error !== undefined;
   }
 
+  /** All of the body has arrived (some may not have been read yet). */
+  get arrived(): boolean {
+    return this.ended;
+  }
+
   /** All of the body has been read. */
   get exhausted(): boolean {
     return this.ended && this.buffered === 0;

@@ -1,3 +1,4 @@
+import type { Release } from '../../bridge/held.js';
 import type { FieldEntry } from '../fields.js';
 import { Signal, until } from './signal.js';
 
@@ -12,6 +13,12 @@ export class BodyWriteError extends Error {
   }
 }
 
+/** A piece of the body; `release` is set when its bytes are lent from the guest's ring, not copied. */
+export interface Chunk {
+  readonly bytes: Buffer;
+  readonly release?: Release;
+}
+
 /**
  * A body the guest writes (a request it sends, or a response it serves).
  * Until it is handed over, writes are buffered up to `limit` bytes (guests
@@ -19,7 +26,9 @@ export class BodyWriteError extends Error {
  * writer waits while more than HIGH_WATER bytes are queued.
  */
 export class OutgoingBody {
-  private chunks: Buffer[] = [];
+  private chunks: Chunk[] = [];
+  /** The consumer gives each lent chunk back once the network has sent it. */
+  private lending = false;
   private queued = 0;
   private state: 'open' | 'ended' | 'failed' = 'open';
   private error: Error | undefined;
@@ -59,12 +68,18 @@ export class OutgoingBody {
     this.writesAfterHandover ??= 0;
   }
 
+  /** The consumer will release every chunk it drains: writes may lend their bytes from now on. */
+  lend(): void {
+    this.lending = true;
+  }
+
   /**
-   * Takes a copy of `data`. Before the body is handed over, it is buffered up
-   * to `limit` (past it the body fails); after, a promise is returned while
+   * Takes `data`: a copy, or, once the consumer lends, the bytes themselves
+   * with `borrow()`'s release. Before the body is handed over, it is buffered
+   * up to `limit` (past it the body fails); after, a promise is returned while
    * more than HIGH_WATER bytes wait for the network, so the writer waits too.
    */
-  write(data: Uint8Array): Promise<void> | undefined {
+  write(data: Uint8Array, borrow?: () => Release): Promise<void> | undefined {
     if (this.state === 'failed') throw this.error ?? new BodyWriteError('stream failed');
     if (this.state === 'ended') throw new BodyWriteError('stream already finished');
     const before = this.writesAfterHandover === undefined;
@@ -75,7 +90,13 @@ export class OutgoingBody {
       throw this.error as Error;
     }
     if (data.length === 0) return undefined;
-    this.chunks.push(Buffer.from(data));
+    if (this.lending && borrow) {
+      this.chunks.push({ bytes: Buffer.from(data.buffer, data.byteOffset, data.length), release: borrow() });
+    } else {
+      const copy = Buffer.allocUnsafe(data.length);
+      copy.set(data);
+      this.chunks.push({ bytes: copy });
+    }
     this.queued += data.length;
     this.written += data.length;
     if (!before) this.writesAfterHandover = (this.writesAfterHandover ?? 0) + 1;
@@ -102,26 +123,34 @@ export class OutgoingBody {
     if (this.state === 'failed') return;
     this.state = 'failed';
     this.error = error;
-    this.chunks = [];
-    this.queued = 0;
+    this.takeChunks().forEach((c) => c.release?.());
     this.changed.notify();
     this.onFail?.();
   }
 
-  /** Everything written so far when the body has ended: sent with a content-length. */
-  takeAll(): Buffer {
-    const all = Buffer.concat(this.chunks);
+  /** The chunks written and not yet drained, taken out. */
+  takeChunks(): Chunk[] {
+    const chunks = this.chunks;
     this.chunks = [];
     this.queued = 0;
+    this.changed.notify();
+    return chunks;
+  }
+
+  /** Everything written so far when the body has ended: sent with a content-length. */
+  takeAll(): Buffer {
+    const chunks = this.takeChunks();
+    const all = Buffer.concat(chunks.map((c) => c.bytes));
+    chunks.forEach((c) => c.release?.());
     return all;
   }
 
   /** The consumer's side: every chunk as it is written, until the body ends. */
-  async *drain(): AsyncGenerator<Buffer> {
+  async *drain(): AsyncGenerator<Chunk> {
     for (;;) {
       const chunk = this.chunks.shift();
       if (chunk) {
-        this.queued -= chunk.length;
+        this.queued -= chunk.bytes.length;
         this.changed.notify();
         yield chunk;
         continue;

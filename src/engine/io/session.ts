@@ -36,7 +36,7 @@ export class IoSession extends SessionResources {
     super();
   }
 
-  readonly handle: OperationHandler = (op, a) => {
+  readonly handle: OperationHandler = (op, a, lend) => {
     switch (op) {
       case Op.OutNew: {
         const id = a.readU32();
@@ -53,7 +53,7 @@ export class IoSession extends SessionResources {
         try {
           // A refused write has failed the body; the guest learns it through Op.Failed.
           return (
-            body.write(a.readBytes())?.then(
+            body.write(a.readBytes(), lend)?.then(
               () => done,
               () => done,
             ) ?? done
@@ -80,7 +80,7 @@ export class IoSession extends SessionResources {
         return done;
       }
       case Op.InRead:
-        return read(this.in(a.readU32()), a.readU32());
+        return read(this.in(a.readU32()), a.readU32(), a.readU32());
       case Op.InSkip:
         return skip(this.in(a.readU32()), a.readU64());
       case Op.InFinish:

@@ -10,14 +10,22 @@ export const streamError: Reply = (r) => r.u32(Status.StreamError);
 
 const capped = (max: bigint): number => Number(max > BigInt(READ_CAP) ? BigInt(READ_CAP) : max);
 
-/** `read`: waits for min(len, 1 MiB, the rest of the body), then copies it into the answer. */
-export async function read(body: IncomingBody, len: number): Promise<Reply> {
+/**
+ * `read`: waits for min(len, 1 MiB, the rest of the body), then copies it
+ * into the answer, with what else has arrived in whole reads of `step`
+ * bytes (the guest's read size) up to 1 MiB: the guest thread keeps those
+ * and answers its next reads itself.
+ */
+export async function read(body: IncomingBody, len: number, step: number): Promise<Reply> {
   const max = Math.min(len, READ_CAP);
   await body.waitFor(max);
   if (body.failure) return streamError;
   return (r) => {
     r.u32(Status.Ok);
-    const n = Math.min(max, body.available);
+    const available = Math.min(body.available, READ_CAP);
+    const extra = Math.max(0, available - max);
+    const ahead = body.arrived || step <= 0 ? extra : extra - (extra % step);
+    const n = Math.min(max, available) + (step > 0 ? ahead : 0);
     let at = r.reserve(n);
     body.take(n, (chunk) => {
       r.buf.set(chunk, at);

@@ -1,0 +1,119 @@
+import type { FieldEntry } from '../engine/fields.js';
+import { READ_CAP } from '../engine/io/incoming-body.js';
+
+/**
+ * Bytes of an incoming body that the guest thread already holds: the whole
+ * body, when it came with its response (see `Op.FutureGet`), or what a read
+ * brought beyond what it asked for (see `Op.InRead`).
+ */
+interface Local {
+  bytes: Uint8Array;
+  at: number;
+  /** Nothing comes after these bytes. */
+  readonly end: boolean;
+  /** The whole body came, so its trailers are known here too. */
+  readonly whole: boolean;
+  readonly trailers: FieldEntry[] | undefined;
+  /** `bytes` is a view of the channel's reply area, which the next call overwrites. */
+  borrowed: boolean;
+}
+
+/** What a read or skip took. */
+export interface Taken {
+  readonly bytes: Uint8Array;
+  readonly end: boolean;
+}
+
+/** A copy (a Buffer's `slice` would only be another view). */
+function copyOf(bytes: Uint8Array): Uint8Array {
+  const copy = new Uint8Array(bytes.length);
+  copy.set(bytes);
+  return copy;
+}
+
+const capped = (max: bigint | number): number => Number(BigInt(max) > BigInt(READ_CAP) ? READ_CAP : max);
+
+/**
+ * Incoming bodies the guest thread reads from without a call, by the same
+ * rules as the I/O thread: a read of `n` bytes gets min(n, 1 MiB) bytes, or
+ * all that is left when the body ends sooner, never fewer. `undefined`
+ * answers mean "ask the I/O thread".
+ */
+export class LocalBodies {
+  private readonly bodies = new Map<number, Local>();
+
+  /** The whole body, with its trailers. */
+  add(id: number, bytes: Uint8Array, trailers: FieldEntry[] | undefined): void {
+    this.bodies.set(id, { bytes, at: 0, end: true, whole: true, trailers, borrowed: false });
+  }
+
+  /** Bytes read ahead, viewed in the reply area until {@link detach}; `end` when the body ends with them. */
+  keep(id: number, bytes: Uint8Array, end: boolean): void {
+    this.bodies.set(id, { bytes, at: 0, end, whole: false, trailers: undefined, borrowed: true });
+  }
+
+  /** Before the next call: read-ahead bytes still in the reply area are copied out. */
+  detach(): void {
+    for (const body of this.bodies.values()) {
+      if (!body.borrowed) continue;
+      body.bytes = copyOf(body.bytes.subarray(body.at));
+      body.at = 0;
+      body.borrowed = false;
+    }
+  }
+
+  /** Takes min(max, 1 MiB) bytes when that many are here, or the rest when the body ends with them. */
+  read(id: number, max: bigint | number): Taken | undefined {
+    const body = this.bodies.get(id);
+    if (!body) return undefined;
+    const left = body.bytes.length - body.at;
+    const want = capped(max);
+    if (left < want && !body.end) return undefined;
+    const n = Math.min(want, left);
+    body.at += n;
+    return {
+      bytes: body.bytes.subarray(body.at - n, body.at),
+      end: body.end && body.at === body.bytes.length,
+    };
+  }
+
+  /** Takes every byte held (a copy), for an operation the I/O thread finishes; undefined when none are. */
+  takeRest(id: number): Taken | undefined {
+    const body = this.bodies.get(id);
+    if (!body || body.at === body.bytes.length) return undefined;
+    const bytes = copyOf(body.bytes.subarray(body.at));
+    body.at = body.bytes.length;
+    return { bytes, end: body.end };
+  }
+
+  /** Whether a poll of the body is answered here: bytes are held, or it has ended. */
+  ready(id: number): boolean {
+    const body = this.bodies.get(id);
+    return body !== undefined && (body.at < body.bytes.length || body.end);
+  }
+
+  /** Whether the whole body is here, so nothing about it needs the I/O thread. */
+  whole(id: number): boolean {
+    return this.bodies.get(id)?.whole ?? false;
+  }
+
+  /** `finish-incoming-stream`: the rest is discarded; the trailers when the whole body is here. */
+  finish(id: number): { trailers: FieldEntry[] | undefined } | undefined {
+    const body = this.bodies.get(id);
+    if (!body) return undefined;
+    if (!body.whole) {
+      this.bodies.delete(id);
+      return undefined;
+    }
+    body.at = body.bytes.length;
+    return { trailers: body.trailers };
+  }
+
+  drop(id: number): void {
+    this.bodies.delete(id);
+  }
+
+  clear(): void {
+    this.bodies.clear();
+  }
+}
