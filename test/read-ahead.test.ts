@@ -27,10 +27,13 @@ void describe('reads served from bytes read ahead', () => {
   let release: (() => void) | undefined;
 
   before(async () => {
-    origin = await startOrigin((req, res) => {
+    origin = await startOrigin((req, res, seen) => {
       req.resume();
       void (async () => {
-        if (req.url === '/trailers') {
+        if (req.url === '/upload') {
+          const s = await seen;
+          res.write(`${s.bytes} ${s.fnv}`);
+        } else if (req.url === '/trailers') {
           res.writeHead(200, { Trailer: 'X-Sum' });
           await sendPattern(res, 0, SIZE);
           res.addTrailers({ 'X-Sum': 'abc' });

@@ -35,7 +35,7 @@ export class GuestEnd {
 
   /** `maxSpinUs` bounds the spin before sleeping; 0 never spins (for measuring what waking costs). */
   constructor(
-    sab: SharedArrayBuffer,
+    readonly sab: SharedArrayBuffer,
     private readonly maxSpinUs = GUEST_SPIN_MAX_US,
   ) {
     this.ctl = new Int32Array(sab, 0, REPLY_OFFSET / 4);

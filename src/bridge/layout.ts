@@ -26,6 +26,10 @@ export const Ctl = {
   GuestAwaiting: 6,
   /** The first of the inbox's {@link INBOX_SLOTS} slot states: {@link Inbox}. */
   Inbox: 7,
+  /** The first of {@link PREFETCH_SLOTS} words: the token of each prefetch slot's latest fill. */
+  Prefetched: 15,
+  /** 1 while the guest sleeps for a prefetch slot to be filled. */
+  PrefetchAwaited: 17,
 } as const;
 
 /**
@@ -38,7 +42,7 @@ export const Ctl = {
  */
 export const Inbox = { Empty: 0, Filled: 1, Taking: 2 } as const;
 
-const CONTROL_BYTES = 64;
+const CONTROL_BYTES = 128;
 /** The largest answer: a 1 MiB read plus its header, with room to spare. */
 export const REPLY_BYTES = 1024 * 1024 + 64 * 1024;
 /** Room for a few 1 MiB writes in flight: the bound on what a guest can queue. */
@@ -55,13 +59,29 @@ export const INBOX_SLOTS = 8;
 export const SLOT_BYTES = 16 * 1024;
 export const INBOX_BYTES = INBOX_SLOTS * SLOT_BYTES;
 
+/**
+ * Two prefetch slots: while the guest thread reads what one brought, the
+ * I/O thread fills the other with what the body brings next (see
+ * `bridge/prefetch.ts`). Each: status, end, length, then up to 1 MiB.
+ */
+export const PREFETCH_SLOTS = 2;
+export const PREFETCH_HEADER = 16;
+export const PREFETCH_SLOT_BYTES = PREFETCH_HEADER + 1024 * 1024;
+
 export const REPLY_OFFSET = CONTROL_BYTES;
 export const INBOX_OFFSET = REPLY_OFFSET + REPLY_BYTES;
 export const RING_OFFSET = INBOX_OFFSET + INBOX_BYTES;
+export const PREFETCH_OFFSET = RING_OFFSET + RING_BYTES;
 
 export function createChannelBuffer(): SharedArrayBuffer {
-  return new SharedArrayBuffer(RING_OFFSET + RING_BYTES);
+  return new SharedArrayBuffer(PREFETCH_OFFSET + PREFETCH_SLOTS * PREFETCH_SLOT_BYTES);
 }
+
+/** The prefetch slots of a channel, as buffers. */
+export const prefetchSlots = (sab: SharedArrayBuffer): Buffer[] =>
+  Array.from({ length: PREFETCH_SLOTS }, (_, k) =>
+    Buffer.from(sab, PREFETCH_OFFSET + k * PREFETCH_SLOT_BYTES, PREFETCH_SLOT_BYTES),
+  );
 
 export const align8 = (n: number): number => (n + 7) & ~7;
 

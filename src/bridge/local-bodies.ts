@@ -14,9 +14,12 @@ interface Local {
   /** The whole body came, so its trailers are known here too. */
   readonly whole: boolean;
   readonly trailers: FieldEntry[] | undefined;
-  /** `bytes` is a view of the channel's reply area, which the next call overwrites. */
-  borrowed: boolean;
+  /** The area of the channel `bytes` views ({@link REPLY_AREA} or a prefetch slot), reused after the next call or request there; undefined when they are a copy. */
+  area: number | undefined;
 }
+
+/** The channel's reply area, which every call overwrites. */
+export const REPLY_AREA = -1;
 
 /** What a read or skip took. */
 export interface Taken {
@@ -44,21 +47,27 @@ export class LocalBodies {
 
   /** The whole body, with its trailers. */
   add(id: number, bytes: Uint8Array, trailers: FieldEntry[] | undefined): void {
-    this.bodies.set(id, { bytes, at: 0, end: true, whole: true, trailers, borrowed: false });
+    this.bodies.set(id, { bytes, at: 0, end: true, whole: true, trailers, area: undefined });
   }
 
-  /** Bytes read ahead, viewed in the reply area until {@link detach}; `end` when the body ends with them. */
-  keep(id: number, bytes: Uint8Array, end: boolean): void {
-    this.bodies.set(id, { bytes, at: 0, end, whole: false, trailers: undefined, borrowed: true });
+  /** Bytes read ahead, viewed in `area` until {@link detach}, or owned; `end` when the body ends with them. */
+  keep(id: number, bytes: Uint8Array, end: boolean, area?: number): void {
+    this.bodies.set(id, { bytes, at: 0, end, whole: false, trailers: undefined, area });
   }
 
-  /** Before the next call: read-ahead bytes still in the reply area are copied out. */
-  detach(): void {
+  /** More bytes of the body (a copy), after those held. */
+  append(id: number, bytes: Uint8Array, end: boolean): void {
+    const held = this.takeRest(id)?.bytes;
+    this.keep(id, held ? Buffer.concat([held, bytes]) : copyOf(bytes), end);
+  }
+
+  /** Before `area` is reused: bytes still viewed there are copied out. */
+  detach(area: number): void {
     for (const body of this.bodies.values()) {
-      if (!body.borrowed) continue;
+      if (body.area !== area) continue;
       body.bytes = copyOf(body.bytes.subarray(body.at));
       body.at = 0;
-      body.borrowed = false;
+      body.area = undefined;
     }
   }
 

@@ -44,6 +44,10 @@ export const Op = {
   Failed: 18,
   /** post (token, id for the body, id for the outparam): the previous call has returned; the guest took the request in its inbox. */
   Took: 19,
+  /** post (id, step, slot, token): fill the prefetch slot with what the body brings next, as `InRead` would answer a read of `step`. */
+  InPrefetch: 20,
+  /** call (slot): stop the slot's fill if it has not happened; the slot's token then tells whether it did. */
+  InPrefetchStop: 21,
 } as const;
 
 /** What a pollable waits on. */

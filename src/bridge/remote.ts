@@ -5,7 +5,8 @@ import type { IncomingRequestHead } from '../engine/io/served.js';
 import type { RequestOptions } from '../engine/io/transport.js';
 import { Codec } from './codec.js';
 import type { GuestEnd } from './guest-end.js';
-import { LocalBodies } from './local-bodies.js';
+import { InputStreams, type ReadResult } from './input-streams.js';
+import { REPLY_AREA, type LocalBodies } from './local-bodies.js';
 import type { InboxReader } from './inbox.js';
 import { decodeRequestHead } from './request-head.js';
 import { FutureState, Op, PollKind, Status } from './ops.js';
@@ -16,12 +17,6 @@ const PIECE = 1024 * 1024;
 export type RemoteResponse =
   | { tag: 'ok'; bodyId: number; status: number; headers: FieldEntry[] }
   | { tag: 'err'; errorTag: string; message: string };
-
-/** A read's answer; `bytes` is a view into the channel, valid until the next call. */
-export interface ReadResult {
-  readonly bytes: Uint8Array;
-  readonly end: boolean;
-}
 
 /** What the guest thread knows of a body it writes, to answer `write` without waiting. */
 interface Writing {
@@ -44,19 +39,23 @@ const ms = (v: number | undefined): number => (v === undefined ? -1 : Math.min(v
 export class Remote {
   private nextId = 1;
   private readonly writing = new Map<number, Writing>();
+  private readonly input: InputStreams;
   /** Body bytes already on this thread: whole small bodies, and what reads brought ahead. */
-  private readonly local = new LocalBodies();
+  private readonly local: LocalBodies;
   private failuresSeen = 0;
 
   constructor(
     private readonly end: GuestEnd,
     private readonly bodyBufferLimit: number,
     private readonly inbox?: InboxReader,
-  ) {}
+  ) {
+    this.input = new InputStreams(end, () => this.call());
+    this.local = this.input.local;
+  }
 
   /** Sends the message begun and waits for its answer, which overwrites the reply area. */
   private call(): Codec {
-    this.local.detach();
+    this.local.detach(REPLY_AREA);
     return this.end.call();
   }
 
@@ -173,57 +172,20 @@ export class Remote {
     this.end.post();
   }
 
-  /**
-   * Reads min(max, 1 MiB) bytes, or the rest of the body when it ends sooner.
-   * The I/O thread sends what it has beyond that, in whole reads of the same
-   * size, and the next reads take it here without a call.
-   */
   inRead(id: number, max: number): ReadResult | undefined {
-    const want = Math.min(max, READ_CAP);
-    const local = this.local.read(id, want);
-    if (local) return local;
-    const prefix = this.local.takeRest(id);
-    const need = want - (prefix?.bytes.length ?? 0);
-    this.end.begin(Op.InRead).u32(id).u32(need).u32(want);
-    const r = this.call();
-    if (r.readU32() !== Status.Ok) return prefix ? { bytes: prefix.bytes, end: false } : undefined;
-    const bytes = r.readBytes();
-    const end = r.readU32() === 1;
-    const first = Math.min(need, bytes.length);
-    if (bytes.length > first) this.local.keep(id, bytes.subarray(first), end);
-    const head = bytes.subarray(0, first);
-    return {
-      bytes: prefix ? Buffer.concat([prefix.bytes, head]) : head,
-      end: end && bytes.length === first,
-    };
+    return this.input.read(id, max);
   }
 
   inSkip(id: number, max: bigint): { count: bigint; end: boolean } | undefined {
-    const local = this.local.read(id, max);
-    if (local) return { count: BigInt(local.bytes.length), end: local.end };
-    const held = BigInt(this.local.takeRest(id)?.bytes.length ?? 0);
-    this.end
-      .begin(Op.InSkip)
-      .u32(id)
-      .u64((max > BigInt(READ_CAP) ? BigInt(READ_CAP) : max) - held);
-    const moved = counted(this.call());
-    return moved && { count: moved.count + held, end: moved.end };
+    return this.input.skip(id, max);
   }
 
-  /** The body's trailers once it has ended; undefined when it had none or failed. */
   inFinish(id: number): FieldEntry[] | undefined {
-    const local = this.local.finish(id);
-    if (local) return local.trailers;
-    this.end.begin(Op.InFinish).u32(id);
-    const r = this.call();
-    r.readU32();
-    return r.readEntries();
+    return this.input.finish(id);
   }
 
   inDrop(id: number): void {
-    this.local.drop(id);
-    this.end.begin(Op.InDrop).u32(id);
-    this.end.post();
+    this.input.drop(id);
   }
 
   /** Writes bytes the guest thread holds to `out`; false when the body refused some. */
@@ -237,6 +199,7 @@ export class Remote {
 
   splice(out: number, src: number, max: bigint): { count: bigint; end: boolean } | undefined {
     if (!this.writable(out)) return undefined;
+    this.input.settle();
     const local = this.local.read(src, max);
     if (local)
       return this.writeHeld(out, local.bytes)
@@ -252,6 +215,7 @@ export class Remote {
 
   forward(out: number, src: number): bigint | undefined {
     if (!this.writable(out)) return undefined;
+    this.input.settle();
     const held = this.local.takeRest(src);
     if (held && !this.writeHeld(out, held.bytes)) return undefined;
     const count = BigInt(held?.bytes.length ?? 0);
@@ -264,7 +228,7 @@ export class Remote {
   /** Blocks until at least one target is ready; one byte per target, 1 = ready. */
   poll(targets: readonly (readonly [PollKind, number])[]): Uint8Array {
     // Bytes this thread holds make their stream ready without asking.
-    const here = targets.map(([kind, id]) => (kind === PollKind.Input && this.local.ready(id) ? 1 : 0));
+    const here = targets.map(([kind, id]) => (kind === PollKind.Input && this.input.ready(id) ? 1 : 0));
     if (here.includes(1)) return Uint8Array.from(here);
     const message = this.end.begin(Op.Poll, 4 + 8 * targets.length).u32(targets.length);
     for (const [kind, id] of targets) message.u32(kind).u32(id);
@@ -296,7 +260,7 @@ export class Remote {
    */
   nextCall(): { outparamId: number; bodyId: number; head: IncomingRequestHead } {
     this.writing.clear();
-    this.local.clear();
+    this.input.clear();
     const bodyId = this.newId();
     const outparamId = this.newId();
     const taken = this.inbox?.take((c) => ({ token: c.readU32(), head: decodeRequestHead(c) }));

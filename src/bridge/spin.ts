@@ -15,6 +15,17 @@ export function spinWhile(ctl: Int32Array, index: number, value: number, budgetU
   }
 }
 
+/** Spins until `ctl[index] === value`, for at most `budgetUs`; true when it came to be in time. */
+export function spinUntil(ctl: Int32Array, index: number, value: number, budgetUs: number): boolean {
+  if (Atomics.load(ctl, index) === value) return true;
+  if (budgetUs <= 0) return false;
+  const deadline = performance.now() + budgetUs / 1000;
+  for (;;) {
+    for (let k = 0; k < 64; k++) if (Atomics.load(ctl, index) === value) return true;
+    if (performance.now() >= deadline) return false;
+  }
+}
+
 /**
  * How long to spin, learnt from how long answers took: a wait the budget
  * could have covered raises it to cover such waits (a peer that was asleep

@@ -63,6 +63,7 @@ export function openIoSide(
   const stderr = options.stderr ?? 2;
   const sab = createChannelBuffer();
   const session: IoSession = new IoSession({
+    channel: sab,
     bodyBufferLimit: options.bodyBufferLimit ?? DEFAULT_BODY_BUFFER_LIMIT,
     warn: (message) => {
       writeAll(stderr, `wasirun: warning: ${message}\n`);

@@ -62,11 +62,6 @@ export class IncomingBody {
     return this.buffered > 0 || this.ended || this.error !== undefined;
   }
 
-  /** All of the body has arrived (some may not have been read yet). */
-  get arrived(): boolean {
-    return this.ended;
-  }
-
   /** All of the body has been read. */
   get exhausted(): boolean {
     return this.ended && this.buffered === 0;
@@ -102,6 +97,25 @@ export class IncomingBody {
       this.source?.resume();
     }
     return moved;
+  }
+
+  /**
+   * Copies into `buf` at `at` what a read of `max` bytes takes — at most
+   * `max`, and no more than is buffered — plus what else is buffered in whole
+   * reads of `step` bytes (everything, once the body has arrived), up to
+   * 1 MiB in all. Returns the count.
+   */
+  takeInto(buf: Uint8Array, at: number, max: number, step: number): number {
+    const available = Math.min(this.buffered, READ_CAP);
+    const extra = Math.max(0, available - max);
+    const ahead = step <= 0 ? 0 : this.ended ? extra : extra - (extra % step);
+    const n = Math.min(max, available) + ahead;
+    let to = at;
+    this.take(n, (chunk) => {
+      buf.set(chunk, to);
+      to += chunk.length;
+    });
+    return n;
   }
 
   /** The whole body, when all of it has arrived and is at most `max` bytes: taken out, with its trailers. */

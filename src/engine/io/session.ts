@@ -4,11 +4,14 @@ import { FutureState, Op, PollKind, Status } from '../../bridge/ops.js';
 import { encodeRequestHead } from '../../bridge/request-head.js';
 import { Exchange } from './exchange.js';
 import { OutgoingBody } from './outgoing-body.js';
+import { PrefetchSlots } from './prefetch.js';
 import { SessionResources } from './session-resources.js';
 import type { CallSource, IncomingCall } from './served.js';
 import { forward, poll, read, skip, splice, type Pollable } from './stream-ops.js';
 
 export interface SessionOptions {
+  /** The channel's shared memory, for the prefetch slots. */
+  readonly channel: SharedArrayBuffer;
   /** Bytes a body may buffer before it is sent (before `handle`). */
   readonly bodyBufferLimit: number;
   /** Where the host's warnings about a guest's requests go. */
@@ -32,8 +35,16 @@ const WHOLE_BODY_BYTES = 64 * 1024;
  * the guest is blocked on its call.
  */
 export class IoSession extends SessionResources {
+  private readonly prefetch: PrefetchSlots;
+
   constructor(private readonly options: SessionOptions) {
     super();
+    this.prefetch = new PrefetchSlots(options.channel);
+  }
+
+  protected override endCall(): void {
+    super.endCall();
+    this.prefetch.forget();
   }
 
   readonly handle: OperationHandler = (op, a, lend) => {
@@ -83,21 +94,35 @@ export class IoSession extends SessionResources {
         return read(this.in(a.readU32()), a.readU32(), a.readU32());
       case Op.InSkip:
         return skip(this.in(a.readU32()), a.readU64());
-      case Op.InFinish:
-        return this.in(a.readU32())
-          .finish()
-          .then(
-            (trailers): Reply =>
-              (r) =>
-                r.u32(Status.Ok).entries(trailers),
-            (): Reply => (r) => r.u32(Status.StreamError).entries(undefined),
-          );
+      case Op.InFinish: {
+        const body = this.in(a.readU32());
+        this.prefetch.forget(body);
+        return body.finish().then(
+          (trailers): Reply =>
+            (r) =>
+              r.u32(Status.Ok).entries(trailers),
+          (): Reply => (r) => r.u32(Status.StreamError).entries(undefined),
+        );
+      }
       case Op.InDrop: {
         const id = a.readU32();
-        this.incoming.get(id)?.drop();
+        const body = this.incoming.get(id);
+        if (body) {
+          body.drop();
+          this.prefetch.forget(body);
+        }
         this.incoming.delete(id);
         return done;
       }
+      case Op.InPrefetch: {
+        const body = this.in(a.readU32());
+        const step = a.readU32();
+        this.prefetch.request(body, step, a.readU32(), a.readU32());
+        return done;
+      }
+      case Op.InPrefetchStop:
+        this.prefetch.stop(a.readU32());
+        return done;
       case Op.Splice: {
         const out = this.out(a.readU32());
         return splice(out, this.in(a.readU32()), a.readU64());
@@ -201,7 +226,10 @@ export class IoSession extends SessionResources {
         out.push({ ready: () => exchange?.ready ?? true, changed: exchange?.changed });
       } else if (kind === PollKind.Input) {
         const body = this.incoming.get(id);
-        out.push({ ready: () => body?.readable ?? true, changed: body?.changed });
+        out.push({
+          ready: () => (body ? body.readable || this.prefetch.holds(body) : true),
+          changed: body?.changed,
+        });
       } else {
         const body = this.outgoing.get(id);
         out.push({ ready: () => body?.writable ?? true, changed: body?.changed });

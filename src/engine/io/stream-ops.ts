@@ -22,15 +22,8 @@ export async function read(body: IncomingBody, len: number, step: number): Promi
   if (body.failure) return streamError;
   return (r) => {
     r.u32(Status.Ok);
-    const available = Math.min(body.available, READ_CAP);
-    const extra = Math.max(0, available - max);
-    const ahead = body.arrived || step <= 0 ? extra : extra - (extra % step);
-    const n = Math.min(max, available) + (step > 0 ? ahead : 0);
-    let at = r.reserve(n);
-    body.take(n, (chunk) => {
-      r.buf.set(chunk, at);
-      at += chunk.length;
-    });
+    const n = body.takeInto(r.buf, r.pos + 4, max, step);
+    r.reserve(n);
     r.u32(body.exhausted ? 1 : 0);
   };
 }
