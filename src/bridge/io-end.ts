@@ -55,6 +55,9 @@ export class IoEnd {
   private readonly answer: Codec;
   private head = 0;
   private readonly held: HeldSpace;
+  /** The space of the message being served, if its handler lent it out. */
+  private loan: Loan | undefined;
+  private readonly lend = (): Release => (this.loan ??= new Loan()).lend();
   private readonly spin: SpinBudget;
   private stopped = false;
   private busy = false;
@@ -149,14 +152,14 @@ export class IoEnd {
     }
     const op = buf.readUInt32LE(offset + 4);
     const isCall = (buf.readUInt32LE(offset + 8) & CALL) !== 0;
-    let loan: Loan | undefined;
-    const lend = (): Release => (loan ??= new Loan()).lend();
     let result: Reply | Promise<Reply>;
     try {
-      result = this.handler(op, this.ring.at(offset + MESSAGE_HEADER, offset + length), lend);
+      result = this.handler(op, this.ring.at(offset + MESSAGE_HEADER, offset + length), this.lend);
     } catch (err) {
       result = Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
+    const loan = this.loan;
+    this.loan = undefined;
     if (loan) loan.settle(this.advance(length, true));
     else this.advance(length);
     if (!(result instanceof Promise)) {

@@ -3,6 +3,7 @@ import { createChannelBuffer } from '../bridge/layout.js';
 import { writeAll } from '../util/write.js';
 import type { CallSource, IncomingCall } from '../engine/io/served.js';
 import { IoSession } from '../engine/io/session.js';
+import { preloadUndici } from '../engine/io/undici-transport.js';
 import type { GuestInit } from '../guest/instance.js';
 import type { WorkerReport } from '../guest/worker.js';
 import { WasirunError, type GuestModule } from './module.js';
@@ -85,6 +86,8 @@ export function openIoSide(
 export async function runCommand(mod: GuestModule, options: RunOptions = {}): Promise<number> {
   const { sab, session, io } = openIoSide(options);
   const worker = startGuestWorker(guestInit(mod, options, sab));
+  // Commands are clients: the HTTP client loads while the guest starts, not at its first request.
+  preloadUndici().catch(() => undefined);
   try {
     const report = await new Promise<WorkerReport>((resolve, reject) => {
       worker.once('message', resolve);

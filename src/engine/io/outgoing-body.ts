@@ -2,6 +2,8 @@ import type { Release } from '../../bridge/held.js';
 import type { FieldEntry } from '../fields.js';
 import { Signal, until } from './signal.js';
 
+/** Smaller writes are copied: cheaper than keeping their ring space until the socket has sent them. */
+const LEND_MIN = 16 * 1024;
 /** Bytes queued for the network before a writer has to wait. */
 const HIGH_WATER = 1024 * 1024;
 
@@ -74,8 +76,8 @@ export class OutgoingBody {
   }
 
   /**
-   * Takes `data`: a copy, or, once the consumer lends, the bytes themselves
-   * with `borrow()`'s release. Before the body is handed over, it is buffered
+   * Takes `data`: a copy, or, once the consumer lends and if it is large,
+   * the bytes themselves with `borrow()`'s release. Before the body is handed over, it is buffered
    * up to `limit` (past it the body fails); after, a promise is returned while
    * more than HIGH_WATER bytes wait for the network, so the writer waits too.
    */
@@ -90,7 +92,7 @@ export class OutgoingBody {
       throw this.error as Error;
     }
     if (data.length === 0) return undefined;
-    if (this.lending && borrow) {
+    if (this.lending && borrow && data.length >= LEND_MIN) {
       this.chunks.push({ bytes: Buffer.from(data.buffer, data.byteOffset, data.length), release: borrow() });
     } else {
       const copy = Buffer.allocUnsafe(data.length);

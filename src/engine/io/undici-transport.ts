@@ -20,9 +20,16 @@ const agents = new Map<number, Agent>();
 /**
  * undici itself, loaded on the first request: importing it takes about
  * 100 ms, which a server whose guests never call out should not pay at start.
+ * A command starts loading it while its guest starts ({@link preloadUndici}).
  */
 let undici: typeof import('undici') | undefined;
 let loading: Promise<typeof import('undici')> | undefined;
+
+/** Loads undici now, so that the first request does not wait for it. */
+export function preloadUndici(): Promise<typeof import('undici')> {
+  loading ??= import('undici').then((loaded) => (undici = loaded));
+  return loading;
+}
 
 function agentFor(connectMs: number, { Agent, buildConnector }: typeof import('undici')): Agent {
   let agent = agents.get(connectMs);
@@ -120,10 +127,8 @@ export function sendWithUndici(request: WireRequest, sink: ResponseSink): void {
     },
   };
   if (!undici) {
-    loading ??= import('undici');
-    loading.then(
-      (loaded) => {
-        undici = loaded;
+    preloadUndici().then(
+      () => {
         sendWithUndici(request, sink);
       },
       (err: unknown) => {
