@@ -76,12 +76,17 @@ export class GuestEnd {
     this.finish(0);
   }
 
-  /** Sends the message begun with {@link begin} and blocks until its answer, returned for decoding. */
-  call(): Codec {
+  /**
+   * Sends the message begun with {@link begin} and blocks until its answer,
+   * returned for decoding. `spin` false sleeps at once: for waits on the
+   * outside world (the next request to serve), where spinning would only
+   * take CPU from the I/O thread that is working to end the wait.
+   */
+  call(spin = true): Codec {
     const op = this.finish(CALL);
     const ctl = this.ctl;
     let budget = this.spin.get(op);
-    if (!budget) this.spin.set(op, (budget = new SpinBudget(SPIN_MIN_US, this.maxSpinUs)));
+    if (!budget) this.spin.set(op, (budget = new SpinBudget(SPIN_MIN_US, spin ? this.maxSpinUs : 0)));
     const start = performance.now();
     if (!spinWhile(ctl, Ctl.Reply, 0, budget.us)) {
       Atomics.store(ctl, Ctl.GuestAwaiting, 1);
