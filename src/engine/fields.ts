@@ -8,6 +8,20 @@ export const HOP_BY_HOP = new Set([
   'te',
 ]);
 
+const NON_ASCII = /[\u0080-\uffff]/;
+
+/** A string's UTF-8 bytes as latin1 characters, the way HTTP/1.1 carries them (ASCII stays as it is). */
+export const toWire = (s: string): string =>
+  !NON_ASCII.test(s) ? s : Buffer.from(s, 'utf8').toString('latin1');
+
+/** Bytes from the wire, given as latin1 characters or a buffer, decoded as UTF-8. */
+export const fromWire = (x: string | Buffer): string =>
+  typeof x !== 'string'
+    ? x.toString('utf8')
+    : !NON_ASCII.test(x)
+      ? x
+      : Buffer.from(x, 'latin1').toString('utf8');
+
 /** One header or trailer line: name and value, as the guest or the network gave them. */
 export type FieldEntry = readonly [name: string, value: string];
 

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import { HOP_BY_HOP, type FieldEntry } from '../engine/fields.js';
+import { HOP_BY_HOP, toWire, type FieldEntry } from '../engine/fields.js';
 import { decodeRaw } from '../engine/io/exchange.js';
 import { IncomingBody } from '../engine/io/incoming-body.js';
 import type { Chunk, OutgoingBody } from '../engine/io/outgoing-body.js';
@@ -98,7 +98,7 @@ export class ServerCall implements IncomingCall {
     }
     const raw = headers
       .filter(([name]) => !HOP_BY_HOP.has(name.toLowerCase()))
-      .flatMap(([name, value]) => [name, Buffer.from(value, 'utf8').toString('latin1')]);
+      .flatMap(([name, value]) => [name, toWire(value)]);
     void this.stream(status, raw, body);
   }
 

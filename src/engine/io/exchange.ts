@@ -1,4 +1,4 @@
-import type { FieldEntry } from '../fields.js';
+import { fromWire, type FieldEntry } from '../fields.js';
 import { IncomingBody, type BodySource } from './incoming-body.js';
 import { sendWithNodeHttp } from './node-transport.js';
 import type { OutgoingBody } from './outgoing-body.js';
@@ -23,11 +23,9 @@ export type ExchangeOutcome = { tag: 'ok'; val: IncomingResponseHead } | { tag: 
 
 /** Raw header lines from the network: names lower-cased, values decoded as UTF-8. */
 export function decodeRaw(raw: readonly (string | Buffer)[]): FieldEntry[] {
-  const text = (x: string | Buffer): string =>
-    (typeof x === 'string' ? Buffer.from(x, 'latin1') : x).toString('utf8');
   const out: FieldEntry[] = [];
   for (let i = 0; i + 1 < raw.length; i += 2)
-    out.push([text(raw[i] as string).toLowerCase(), text(raw[i + 1] as string)]);
+    out.push([fromWire(raw[i] as string).toLowerCase(), fromWire(raw[i + 1] as string)]);
   return out;
 }
 

@@ -1,4 +1,4 @@
-import { HOP_BY_HOP, type FieldEntry } from '../fields.js';
+import { HOP_BY_HOP, toWire, type FieldEntry } from '../fields.js';
 import { HttpError } from './transport.js';
 
 /** An outgoing request as the guest described it, before any checking. */
@@ -29,8 +29,6 @@ const TARGET = /^[\x21-\x7e]*$/;
  * `expect` — the 100-continue exchange is the client's, and undici does not do it.
  */
 const DROPPED = new Set([...HOP_BY_HOP, 'expect']);
-
-const toBytes = (s: string): string => Buffer.from(s, 'utf8').toString('latin1');
 
 /**
  * Checks a guest's request head and builds what goes on the wire:
@@ -69,7 +67,7 @@ export function checkHead(head: OutgoingRequestHead): CheckedHead {
 
   const headers: FieldEntry[] = [['host', head.authority]];
   for (const [name, value] of head.headers) {
-    const bytes = toBytes(value);
+    const bytes = toWire(value);
     if (!TOKEN.test(name))
       throw new HttpError('protocol-error', `invalid header name ${JSON.stringify(name)}`);
     if (!FIELD_VALUE.test(bytes)) {
@@ -84,7 +82,7 @@ export function checkHead(head: OutgoingRequestHead): CheckedHead {
 /** Checks trailers the guest wants to send, as {@link checkHead} checks headers. */
 export function checkTrailers(trailers: readonly FieldEntry[]): FieldEntry[] {
   return trailers.map(([name, value]) => {
-    const bytes = toBytes(value);
+    const bytes = toWire(value);
     if (!TOKEN.test(name) || !FIELD_VALUE.test(bytes)) {
       throw new HttpError('protocol-error', `invalid trailer ${JSON.stringify(name)}`);
     }
