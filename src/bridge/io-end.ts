@@ -1,5 +1,6 @@
 import { Codec } from './codec.js';
 import { HeldSpace, Loan, type Release } from './held.js';
+import { GuestWaker } from './waker.js';
 import { SpinBudget, spinWhile } from './spin.js';
 import {
   Answer,
@@ -56,8 +57,7 @@ export class IoEnd {
   private readonly answer: Codec;
   private head = 0;
   private readonly held: HeldSpace;
-  /** A wake-up of the guest is due at the end of this turn of the event loop. */
-  private waking = false;
+  private readonly waker: GuestWaker;
   /** The space of the message being served, if its handler lent it out. */
   private loan: Loan | undefined;
   private readonly lend = (): Release => (this.loan ??= new Loan()).lend();
@@ -79,6 +79,7 @@ export class IoEnd {
     this.ctl = new Int32Array(sab, 0, REPLY_OFFSET / 4);
     this.ring = new Codec(Buffer.from(sab, RING_OFFSET, RING_BYTES));
     this.answer = new Codec(Buffer.from(sab, REPLY_OFFSET, REPLY_BYTES));
+    this.waker = new GuestWaker(this.ctl);
     this.held = new HeldSpace((head) => {
       Atomics.store(this.ctl, Ctl.Head, head | 0);
       if (Atomics.load(this.ctl, Ctl.GuestSleeping) === 1) Atomics.notify(this.ctl, Ctl.Head);
@@ -240,34 +241,11 @@ export class IoEnd {
       this.fail(err instanceof Error ? err.message : String(err));
       return;
     }
-    this.raise(batched);
+    if (!this.stopped) this.waker.answered(batched);
   }
 
   private fail(message: string): void {
     this.answer.at(0).u32(Answer.Failed).str(message);
-    this.raise();
-  }
-
-  /**
-   * Tells the guest its answer is there. A guest still spinning sees the
-   * flag; waking costs a system call, so only a sleeping one is woken. The
-   * next request for a serving guest wakes it after the rest of this turn of
-   * the event loop (`batched`): the requests parsed meanwhile go to its inbox,
-   * and it serves them all on one wake-up instead of sleeping between each
-   * (hello guest, one worker: about 22,000 req/s woken at once, 29,000 so).
-   */
-  private raise(batched = false): void {
-    if (this.stopped) return;
-    Atomics.store(this.ctl, Ctl.Reply, 1);
-    if (Atomics.load(this.ctl, Ctl.GuestAwaiting) !== 1) return;
-    if (!batched) {
-      Atomics.notify(this.ctl, Ctl.Reply);
-    } else if (!this.waking) {
-      this.waking = true;
-      setImmediate(() => {
-        this.waking = false;
-        Atomics.notify(this.ctl, Ctl.Reply);
-      });
-    }
+    if (!this.stopped) this.waker.answered();
   }
 }
