@@ -107,5 +107,16 @@ export async function serveBench(): Promise<Result[]> {
       met: undefined,
       note: 'the response path on the I/O thread alone: what is left for a guest',
     },
+    {
+      name: 'floor: p99 latency, no guest',
+      unit: 'ms',
+      better: 'lower',
+      ours: pick('floor', (l) => l.p99),
+      baseline: pick('bare', (l) => l.p99),
+      baselineName: 'bare node:http',
+      target: 'a floor, measured',
+      met: undefined,
+      note: 'autocannon reports whole milliseconds',
+    },
   ];
 }
