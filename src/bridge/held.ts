@@ -6,7 +6,7 @@ export type Release = () => void;
  * written chunk lent to the network straight from the ring (no copy) stays
  * there until the socket has sent it. Space is given back in ring order,
  * so the guest's read position `Head` moves to the end of the oldest
- * stretch still held. See RATIONALE.md, "Bodies cross without copies".
+ * stretch still held. See RATIONALE.md, "Bodies across threads".
  */
 export class HeldSpace {
   /** Ends of the messages read since the oldest one still held, and whether each is given back. */

@@ -1,5 +1,5 @@
 import type { FieldEntry } from '../engine/fields.js';
-import { READ_CAP } from '../engine/io/incoming-body.js';
+import { READ_CAP, capRead } from '../engine/io/incoming-body.js';
 import type { Codec } from './codec.js';
 import type { GuestEnd } from './guest-end.js';
 import { LocalBodies, REPLY_AREA, type Taken } from './local-bodies.js';
@@ -8,8 +8,6 @@ import { Prefetcher } from './prefetch.js';
 
 /** A read's answer; `bytes` view shared memory, valid until the next host call. */
 export type ReadResult = Taken;
-
-const cap = (max: bigint): bigint => (max > BigInt(READ_CAP) ? BigInt(READ_CAP) : max);
 
 /**
  * The guest thread's side of input streams. A read of `n` bytes gets
@@ -101,7 +99,7 @@ export class InputStreams {
     this.end
       .begin(Op.InSkip)
       .u32(id)
-      .u64(cap(max) - held);
+      .u64(BigInt(capRead(max)) - held);
     const r = this.call();
     if (r.readU32() !== Status.Ok) return undefined;
     const end = r.readU32() === 1;

@@ -1,5 +1,5 @@
 import type { FieldEntry } from '../engine/fields.js';
-import { READ_CAP } from '../engine/io/incoming-body.js';
+import { capRead } from '../engine/io/incoming-body.js';
 
 /**
  * Bytes of an incoming body that the guest thread already holds: the whole
@@ -33,8 +33,6 @@ function copyOf(bytes: Uint8Array): Uint8Array {
   copy.set(bytes);
   return copy;
 }
-
-const capped = (max: bigint | number): number => Number(BigInt(max) > BigInt(READ_CAP) ? READ_CAP : max);
 
 /**
  * Incoming bodies the guest thread reads from without a call, by the same
@@ -76,7 +74,7 @@ export class LocalBodies {
     const body = this.bodies.get(id);
     if (!body) return undefined;
     const left = body.bytes.length - body.at;
-    const want = capped(max);
+    const want = capRead(max);
     if (left < want && !body.end) return undefined;
     const n = Math.min(want, left);
     body.at += n;

@@ -1,5 +1,5 @@
 import type { FieldEntry } from '../engine/fields.js';
-import { READ_CAP } from '../engine/io/incoming-body.js';
+import { capRead } from '../engine/io/incoming-body.js';
 import type { OutgoingRequestHead } from '../engine/io/request-head.js';
 import type { IncomingRequestHead } from '../engine/io/served.js';
 import type { RequestOptions } from '../engine/io/transport.js';
@@ -207,7 +207,7 @@ export class Remote {
         : undefined;
     const held = this.local.takeRest(src)?.bytes ?? new Uint8Array(0);
     if (!this.writeHeld(out, held)) return undefined;
-    const rest = (max > BigInt(READ_CAP) ? BigInt(READ_CAP) : max) - BigInt(held.length);
+    const rest = BigInt(capRead(max) - held.length);
     this.end.begin(Op.Splice).u32(out).u32(src).u64(rest);
     const moved = counted(this.call());
     return moved && { count: moved.count + BigInt(held.length), end: moved.end };

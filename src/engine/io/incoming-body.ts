@@ -3,6 +3,10 @@ import { Signal, until } from './signal.js';
 
 /** The largest amount one read, skip or splice moves; reads wait for this much or the end. */
 export const READ_CAP = 1024 * 1024;
+/** A length the guest asked for, capped at {@link READ_CAP}. */
+export const capRead = (max: bigint | number): number =>
+  Number(BigInt(max) > BigInt(READ_CAP) ? READ_CAP : max);
+
 /** The producer is paused once this much is buffered, and resumed below half of it. */
 const HIGH_WATER = 2 * READ_CAP;
 

@@ -1,14 +1,12 @@
 import type { Reply } from '../../bridge/io-end.js';
 import { Status } from '../../bridge/ops.js';
-import { READ_CAP, type IncomingBody } from './incoming-body.js';
+import { READ_CAP, capRead, type IncomingBody } from './incoming-body.js';
 import type { OutgoingBody } from './outgoing-body.js';
 import type { Signal } from './signal.js';
 
 /** Stream operations that wait, shared by every session. Each resolves to its answer. */
 
 export const streamError: Reply = (r) => r.u32(Status.StreamError);
-
-const capped = (max: bigint): number => Number(max > BigInt(READ_CAP) ? BigInt(READ_CAP) : max);
 
 /**
  * `read`: waits for min(len, 1 MiB, the rest of the body), then copies it
@@ -30,7 +28,7 @@ export async function read(body: IncomingBody, len: number, step: number): Promi
 
 /** `skip`: as `read`, without copying. */
 export async function skip(body: IncomingBody, max: bigint): Promise<Reply> {
-  const want = capped(max);
+  const want = capRead(max);
   await body.waitFor(want);
   if (body.failure) return streamError;
   const n = body.take(want);
@@ -57,7 +55,7 @@ async function move(out: OutgoingBody, src: IncomingBody, max: number): Promise<
 
 /** `splice`: one move of up to min(len, 1 MiB). */
 export async function splice(out: OutgoingBody, src: IncomingBody, max: bigint): Promise<Reply> {
-  const n = await move(out, src, capped(max));
+  const n = await move(out, src, capRead(max));
   return n === undefined
     ? streamError
     : (r) =>
