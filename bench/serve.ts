@@ -62,61 +62,43 @@ export async function serveBench(): Promise<Result[]> {
     await Promise.all(servers.map(([, s]) => s.stop()));
   }
   const pick = (k: string, f: (l: Load) => number): number[] => (seen.get(k) ?? []).map(f);
-  const bareRps = median(pick('bare', (l) => l.rps));
-  const bareP99 = median(pick('bare', (l) => l.p99));
+  const rps = { unit: 'req/s', better: 'higher', of: (l: Load) => l.rps } as const;
+  const p99 = { unit: 'ms', better: 'lower', of: (l: Load) => l.p99 } as const;
+  /** A row of `server` against bare node:http; `met` judges the two medians. */
+  const row = (
+    name: string,
+    server: string,
+    metric: typeof rps | typeof p99,
+    target: string,
+    met?: (ours: number, bare: number) => boolean,
+    note: string | undefined = metric === p99 ? 'autocannon reports whole milliseconds' : undefined,
+  ): Result => {
+    const ours = pick(server, metric.of);
+    const baseline = pick('bare', metric.of);
+    return {
+      name,
+      unit: metric.unit,
+      better: metric.better,
+      ours,
+      baseline,
+      baselineName: 'bare node:http',
+      target,
+      met: met?.(median(ours), median(baseline)),
+      note,
+    };
+  };
   return [
-    {
-      name: 'hello guest, 1 worker: req/s',
-      unit: 'req/s',
-      better: 'higher',
-      ours: pick('one', (l) => l.rps),
-      baseline: pick('bare', (l) => l.rps),
-      baselineName: 'bare node:http',
-      target: '≥ 0.8×',
-      met: median(pick('one', (l) => l.rps)) >= 0.8 * bareRps,
-    },
-    {
-      name: `hello guest, ${cores} workers: req/s`,
-      unit: 'req/s',
-      better: 'higher',
-      ours: pick('all', (l) => l.rps),
-      baseline: pick('bare', (l) => l.rps),
-      baselineName: 'bare node:http',
-      target: '> 1×',
-      met: median(pick('all', (l) => l.rps)) > bareRps,
-    },
-    {
-      name: 'hello guest, 1 worker: p99 latency',
-      unit: 'ms',
-      better: 'lower',
-      ours: pick('one', (l) => l.p99),
-      baseline: pick('bare', (l) => l.p99),
-      baselineName: 'bare node:http',
-      target: '≤ 2×',
-      met: median(pick('one', (l) => l.p99)) <= 2 * Math.max(bareP99, 1),
-      note: 'autocannon reports whole milliseconds',
-    },
-    {
-      name: 'floor: wasirun HTTP path, no guest',
-      unit: 'req/s',
-      better: 'higher',
-      ours: pick('floor', (l) => l.rps),
-      baseline: pick('bare', (l) => l.rps),
-      baselineName: 'bare node:http',
-      target: 'a floor, measured',
-      met: undefined,
-      note: 'the response path on the I/O thread alone: what is left for a guest',
-    },
-    {
-      name: 'floor: p99 latency, no guest',
-      unit: 'ms',
-      better: 'lower',
-      ours: pick('floor', (l) => l.p99),
-      baseline: pick('bare', (l) => l.p99),
-      baselineName: 'bare node:http',
-      target: 'a floor, measured',
-      met: undefined,
-      note: 'autocannon reports whole milliseconds',
-    },
+    row('hello guest, 1 worker: req/s', 'one', rps, '≥ 0.8×', (o, b) => o >= 0.8 * b),
+    row(`hello guest, ${cores} workers: req/s`, 'all', rps, '> 1×', (o, b) => o > b),
+    row('hello guest, 1 worker: p99 latency', 'one', p99, '≤ 2×', (o, b) => o <= 2 * Math.max(b, 1)),
+    row(
+      'floor: wasirun HTTP path, no guest',
+      'floor',
+      rps,
+      'a floor, measured',
+      undefined,
+      'the response path on the I/O thread alone: what is left for a guest',
+    ),
+    row('floor: p99 latency, no guest', 'floor', p99, 'a floor, measured'),
   ];
 }

@@ -1,10 +1,11 @@
 /*
  * Helpers shared by the test guests (the examples stay self-contained):
- * waiting on a stream, hashing a body, starting a response.
+ * waiting on a stream, reading and hashing a body, starting a response.
  */
 #ifndef GUESTS_COMMON_H
 #define GUESTS_COMMON_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "wasi_http_v1.h"
@@ -34,6 +35,33 @@ static inline uint8_t wait_for(poll_pollable_t p) {
 static inline void wait_readable(streams_input_stream_t in) { wait_for(streams_subscribe_to_input_stream(in)); }
 
 static inline void wait_writable(streams_output_stream_t out) { wait_for(streams_subscribe_to_output_stream(out)); }
+
+/*
+ * Reads a body to its end in 1 MiB reads, adding its length to *count and,
+ * unless `hash` is NULL, folding it into *hash (FNV-1a 64); false when a
+ * read fails (*count then says how far it got).
+ */
+static inline bool read_to_end(streams_input_stream_t in, uint64_t *count, uint64_t *hash) {
+  for (;;) {
+    streams_tuple2_list_u8_bool_t r;
+    if (!streams_read(in, 1024 * 1024, &r, NULL)) {
+      return false;
+    }
+    if (hash != NULL) {
+      *hash = fnv1a64(*hash, r.f0.ptr, r.f0.len);
+    }
+    *count += r.f0.len;
+    bool end = r.f1;
+    bool empty = r.f0.len == 0;
+    streams_list_u8_free(&r.f0);
+    if (end) {
+      return true;
+    }
+    if (empty) {
+      wait_readable(in);
+    }
+  }
+}
 
 /* Sets a response of `status` with these headers and returns its body stream, or 0. */
 static inline types_outgoing_stream_t start_response(http_response_outparam_t out, uint16_t status,

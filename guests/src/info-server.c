@@ -26,7 +26,6 @@
 
 #include "common.h"
 
-#define READ_SIZE (1024 * 1024)
 
 /* A growing text buffer. */
 static char *text;
@@ -68,23 +67,8 @@ static void add_fields(const char *kind, types_fields_t fields) {
 static void add_body(types_incoming_stream_t in) {
   uint64_t count = 0;
   uint64_t hash = FNV1A64_BASIS;
-  for (;;) {
-    streams_tuple2_list_u8_bool_t r;
-    if (!streams_read(in, READ_SIZE, &r, NULL)) {
-      add("read-error after %" PRIu64 " bytes\n", count);
-      break;
-    }
-    hash = fnv1a64(hash, r.f0.ptr, r.f0.len);
-    count += r.f0.len;
-    bool end = r.f1;
-    bool empty = r.f0.len == 0;
-    streams_list_u8_free(&r.f0);
-    if (end) {
-      break;
-    }
-    if (empty) {
-      wait_readable(in);
-    }
+  if (!read_to_end(in, &count, &hash)) {
+    add("read-error after %" PRIu64 " bytes\n", count);
   }
   add("body-bytes: %" PRIu64 "\n", count);
   add("body-fnv1a64: %016llx\n", (unsigned long long)hash);

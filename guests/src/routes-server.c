@@ -32,7 +32,6 @@
 #include "common.h"
 
 #define WRITE_SIZE (64 * 1024)
-#define READ_SIZE (1024 * 1024)
 
 static int count;
 
@@ -114,24 +113,7 @@ static bool drain(http_incoming_request_t request, uint64_t *total) {
   if (!types_incoming_request_consume(request, &in)) {
     return false;
   }
-  bool ok = true;
-  for (;;) {
-    streams_tuple2_list_u8_bool_t r;
-    if (!streams_read(in, READ_SIZE, &r, NULL)) {
-      ok = false;
-      break;
-    }
-    *total += r.f0.len;
-    bool end = r.f1;
-    bool empty = r.f0.len == 0;
-    streams_list_u8_free(&r.f0);
-    if (end) {
-      break;
-    }
-    if (empty) {
-      wait_readable(in);
-    }
-  }
+  bool ok = read_to_end(in, total, NULL);
   streams_drop_input_stream(in);
   return ok;
 }

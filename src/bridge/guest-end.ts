@@ -1,16 +1,16 @@
 import { Codec } from './codec.js';
-import { SpinBudget, spinWhile } from './spin.js';
+import { SpinBudget, waitUntil } from './spin.js';
 import {
   Answer,
   CALL,
   Ctl,
   MESSAGE_HEADER,
-  REPLY_BYTES,
-  REPLY_OFFSET,
   RING_BYTES,
-  RING_OFFSET,
   WRAP,
   align8,
+  controlWords,
+  replyArea,
+  ringArea,
 } from './layout.js';
 
 /** Bounds of the guest's spin while it waits for an answer, in µs. */
@@ -38,9 +38,9 @@ export class GuestEnd {
     readonly sab: SharedArrayBuffer,
     private readonly maxSpinUs = GUEST_SPIN_MAX_US,
   ) {
-    this.ctl = new Int32Array(sab, 0, REPLY_OFFSET / 4);
-    this.ring = new Codec(Buffer.from(sab, RING_OFFSET, RING_BYTES));
-    this.answer = new Codec(Buffer.from(sab, REPLY_OFFSET, REPLY_BYTES));
+    this.ctl = controlWords(sab);
+    this.ring = new Codec(ringArea(sab));
+    this.answer = new Codec(replyArea(sab));
   }
 
   /** The counter the I/O thread bumps when a body this guest writes fails. */
@@ -87,13 +87,7 @@ export class GuestEnd {
     const ctl = this.ctl;
     let budget = this.spin.get(op);
     if (!budget) this.spin.set(op, (budget = new SpinBudget(SPIN_MIN_US, spin ? this.maxSpinUs : 0)));
-    const start = performance.now();
-    if (!spinWhile(ctl, Ctl.Reply, 0, budget.us)) {
-      Atomics.store(ctl, Ctl.GuestAwaiting, 1);
-      while (Atomics.load(ctl, Ctl.Reply) === 0) Atomics.wait(ctl, Ctl.Reply, 0);
-      Atomics.store(ctl, Ctl.GuestAwaiting, 0);
-    }
-    budget.observe((performance.now() - start) * 1000);
+    waitUntil(ctl, Ctl.Reply, 1, Ctl.GuestAwaiting, budget);
     Atomics.store(ctl, Ctl.Reply, 0);
     const answer = this.answer.at(0);
     if (answer.readU32() === Answer.Failed) throw new Error(answer.readStr());

@@ -15,15 +15,16 @@ export class HeldSpace {
   /** `publish` moves the guest's `Head` to a ring position. */
   constructor(private readonly publish: (head: number) => void) {}
 
-  /** A message ending at `end` was read; `held` unless it is to be given back now. */
-  passed(end: number, held: boolean): Release | undefined {
-    if (!held && this.queue.length === 0) {
-      this.publish(end);
-      return undefined;
-    }
-    const entry = { end, free: !held };
+  /** A message ending at `end` was read: its space goes back, after any still held before it. */
+  pass(end: number): void {
+    if (this.queue.length === 0) this.publish(end);
+    else this.queue.push({ end, free: true });
+  }
+
+  /** The message ending at `end`, being read, keeps its space until the returned release is called. */
+  hold(end: number): Release {
+    const entry = { end, free: false };
     this.queue.push(entry);
-    if (!held) return undefined;
     return () => {
       if (entry.free) return;
       entry.free = true;
@@ -35,25 +36,5 @@ export class HeldSpace {
     let head: number | undefined;
     while (this.queue[0]?.free) head = (this.queue.shift() as { end: number }).end;
     if (head !== undefined) this.publish(head);
-  }
-}
-
-/** One message's space lent out while it is served: given back when the borrower releases it. */
-export class Loan {
-  private release: Release | undefined;
-  private returned = false;
-
-  /** For the borrower. */
-  lend(): Release {
-    return () => {
-      if (this.release) this.release();
-      else this.returned = true;
-    };
-  }
-
-  /** Once the message is read past: `release` gives its space back. */
-  settle(release: Release | undefined): void {
-    if (this.returned) release?.();
-    else this.release = release;
   }
 }

@@ -1,5 +1,5 @@
 import { Codec } from './codec.js';
-import { Ctl, INBOX_OFFSET, INBOX_SLOTS, Inbox, REPLY_OFFSET, SLOT_BYTES } from './layout.js';
+import { Ctl, INBOX_OFFSET, INBOX_SLOTS, Inbox, SLOT_BYTES, controlWords } from './layout.js';
 
 const slots = (sab: SharedArrayBuffer): Codec[] =>
   Array.from(
@@ -19,7 +19,7 @@ export class InboxWriter {
   private nextSlot = 0;
 
   constructor(sab: SharedArrayBuffer) {
-    this.ctl = new Int32Array(sab, 0, REPLY_OFFSET / 4);
+    this.ctl = controlWords(sab);
     this.slots = slots(sab);
   }
 
@@ -68,7 +68,7 @@ export class InboxReader {
   private nextSlot = 0;
 
   constructor(sab: SharedArrayBuffer) {
-    this.ctl = new Int32Array(sab, 0, REPLY_OFFSET / 4);
+    this.ctl = controlWords(sab);
     this.slots = slots(sab);
   }
 

@@ -1,17 +1,17 @@
 import { Codec } from './codec.js';
-import { HeldSpace, Loan, type Release } from './held.js';
+import { HeldSpace, type Release } from './held.js';
 import { GuestWaker } from './waker.js';
-import { SpinBudget, spinWhile } from './spin.js';
+import { SpinBudget, spinFor } from './spin.js';
 import {
   Answer,
   CALL,
   Ctl,
   MESSAGE_HEADER,
-  REPLY_BYTES,
-  REPLY_OFFSET,
   RING_BYTES,
-  RING_OFFSET,
   WRAP,
+  controlWords,
+  replyArea,
+  ringArea,
 } from './layout.js';
 import { Op } from './ops.js';
 
@@ -58,9 +58,10 @@ export class IoEnd {
   private head = 0;
   private readonly held: HeldSpace;
   private readonly waker: GuestWaker;
-  /** The space of the message being served, if its handler lent it out. */
-  private loan: Loan | undefined;
-  private readonly lend = (): Release => (this.loan ??= new Loan()).lend();
+  /** Where the message being served ends, and the release of its space if its handler lent it out. */
+  private serving = 0;
+  private lent: Release | undefined;
+  private readonly lend = (): Release => (this.lent ??= this.held.hold(this.serving));
   private readonly spin: SpinBudget;
   private stopped = false;
   private busy = false;
@@ -76,9 +77,9 @@ export class IoEnd {
     maxSpinUs = IO_SPIN_MAX_US,
   ) {
     this.spin = new SpinBudget(IO_SPIN_MIN_US, maxSpinUs);
-    this.ctl = new Int32Array(sab, 0, REPLY_OFFSET / 4);
-    this.ring = new Codec(Buffer.from(sab, RING_OFFSET, RING_BYTES));
-    this.answer = new Codec(Buffer.from(sab, REPLY_OFFSET, REPLY_BYTES));
+    this.ctl = controlWords(sab);
+    this.ring = new Codec(ringArea(sab));
+    this.answer = new Codec(replyArea(sab));
     this.waker = new GuestWaker(this.ctl);
     this.held = new HeldSpace((head) => {
       Atomics.store(this.ctl, Ctl.Head, head | 0);
@@ -156,16 +157,16 @@ export class IoEnd {
     }
     const op = buf.readUInt32LE(offset + 4);
     const isCall = (buf.readUInt32LE(offset + 8) & CALL) !== 0;
+    this.serving = (this.head + length) >>> 0;
     let result: Reply | Promise<Reply>;
     try {
       result = this.handler(op, this.ring.at(offset + MESSAGE_HEADER, offset + length), this.lend);
     } catch (err) {
       result = Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
-    const loan = this.loan;
-    this.loan = undefined;
-    if (loan) loan.settle(this.advance(length, true));
+    if (this.lent) this.head = this.serving;
     else this.advance(length);
+    this.lent = undefined;
     if (!(result instanceof Promise)) {
       if (isCall) this.reply(result);
       return true;
@@ -201,7 +202,7 @@ export class IoEnd {
     this.emptied();
     if (this.armed) return;
     const start = performance.now();
-    if (spinWhile(this.ctl, Ctl.Tail, tail | 0, this.spin.us)) {
+    if (spinFor(this.ctl, Ctl.Tail, tail | 0, false, this.spin.us)) {
       this.spin.observe((performance.now() - start) * 1000);
       queueMicrotask(() => {
         this.drain();
@@ -221,10 +222,10 @@ export class IoEnd {
     else wake();
   }
 
-  /** Reads past `n` bytes of the ring; their space goes back to the guest now, or when released if `held`. */
-  private advance(n: number, held = false): Release | undefined {
+  /** Reads past `n` bytes of the ring, whose space goes back to the guest (after any still lent before it). */
+  private advance(n: number): void {
     this.head = (this.head + n) >>> 0;
-    return this.held.passed(this.head, held);
+    this.held.pass(this.head);
   }
 
   /** Answers the call; `batched` wakes a sleeping guest only once this turn of the event loop is over. */

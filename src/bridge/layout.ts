@@ -77,6 +77,13 @@ export function createChannelBuffer(): SharedArrayBuffer {
   return new SharedArrayBuffer(PREFETCH_OFFSET + PREFETCH_SLOTS * PREFETCH_SLOT_BYTES);
 }
 
+/** The control words of a channel ({@link Ctl}). */
+export const controlWords = (sab: SharedArrayBuffer): Int32Array => new Int32Array(sab, 0, CONTROL_BYTES / 4);
+
+/** The ring and the reply area of a channel, as buffers. */
+export const ringArea = (sab: SharedArrayBuffer): Buffer => Buffer.from(sab, RING_OFFSET, RING_BYTES);
+export const replyArea = (sab: SharedArrayBuffer): Buffer => Buffer.from(sab, REPLY_OFFSET, REPLY_BYTES);
+
 /** The prefetch slots of a channel, as buffers. */
 export const prefetchSlots = (sab: SharedArrayBuffer): Buffer[] =>
   Array.from({ length: PREFETCH_SLOTS }, (_, k) =>

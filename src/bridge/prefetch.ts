@@ -1,8 +1,8 @@
 import type { Codec } from './codec.js';
 import { GUEST_SPIN_MAX_US, type GuestEnd } from './guest-end.js';
-import { Ctl, PREFETCH_HEADER, PREFETCH_SLOTS, REPLY_OFFSET, prefetchSlots } from './layout.js';
+import { Ctl, PREFETCH_HEADER, PREFETCH_SLOTS, controlWords, prefetchSlots } from './layout.js';
 import { Op, Status } from './ops.js';
-import { SpinBudget, spinUntil } from './spin.js';
+import { SpinBudget, waitUntil } from './spin.js';
 
 /** What a fill brought: `bytes` view its slot until the slot is asked to fill again. */
 export interface Fill {
@@ -40,7 +40,7 @@ export class Prefetcher {
     private readonly end: GuestEnd,
     sab: SharedArrayBuffer,
   ) {
-    this.ctl = new Int32Array(sab, 0, REPLY_OFFSET / 4);
+    this.ctl = controlWords(sab);
     this.slots = prefetchSlots(sab);
   }
 
@@ -74,17 +74,7 @@ export class Prefetcher {
   take(): Fill {
     const f = this.flight as Flight;
     this.flight = undefined;
-    const word = Ctl.Prefetched + f.slot;
-    const ctl = this.ctl;
-    const start = performance.now();
-    if (!spinUntil(ctl, word, f.token, this.spin.us)) {
-      Atomics.store(ctl, Ctl.PrefetchAwaited, 1);
-      for (let now = Atomics.load(ctl, word); now !== f.token; now = Atomics.load(ctl, word)) {
-        Atomics.wait(ctl, word, now);
-      }
-      Atomics.store(ctl, Ctl.PrefetchAwaited, 0);
-    }
-    this.spin.observe((performance.now() - start) * 1000);
+    waitUntil(this.ctl, Ctl.Prefetched + f.slot, f.token, Ctl.PrefetchAwaited, this.spin);
     return this.decode(f.slot);
   }
 

@@ -4,26 +4,44 @@
  * microseconds, while a peer that is awake answers in well under one.
  */
 
-/** Spins while `ctl[index] === value`, for at most `budgetUs`; true when it changed in time. */
-export function spinWhile(ctl: Int32Array, index: number, value: number, budgetUs: number): boolean {
-  if (Atomics.load(ctl, index) !== value) return true;
+/** Spins until `(ctl[index] === value) === equal`, for at most `budgetUs`; true when it came to be in time. */
+export function spinFor(
+  ctl: Int32Array,
+  index: number,
+  value: number,
+  equal: boolean,
+  budgetUs: number,
+): boolean {
+  if ((Atomics.load(ctl, index) === value) === equal) return true;
   if (budgetUs <= 0) return false;
   const deadline = performance.now() + budgetUs / 1000;
   for (;;) {
-    for (let k = 0; k < 64; k++) if (Atomics.load(ctl, index) !== value) return true;
+    for (let k = 0; k < 64; k++) if ((Atomics.load(ctl, index) === value) === equal) return true;
     if (performance.now() >= deadline) return false;
   }
 }
 
-/** Spins until `ctl[index] === value`, for at most `budgetUs`; true when it came to be in time. */
-export function spinUntil(ctl: Int32Array, index: number, value: number, budgetUs: number): boolean {
-  if (Atomics.load(ctl, index) === value) return true;
-  if (budgetUs <= 0) return false;
-  const deadline = performance.now() + budgetUs / 1000;
-  for (;;) {
-    for (let k = 0; k < 64; k++) if (Atomics.load(ctl, index) === value) return true;
-    if (performance.now() >= deadline) return false;
+/**
+ * Blocks the guest thread until `ctl[index] === value`: a spin within
+ * `budget`, then `Atomics.wait` with `ctl[awaiting]` set, so the I/O thread
+ * knows to wake it. How long it took trains the budget.
+ */
+export function waitUntil(
+  ctl: Int32Array,
+  index: number,
+  value: number,
+  awaiting: number,
+  budget: SpinBudget,
+): void {
+  const start = performance.now();
+  if (!spinFor(ctl, index, value, true, budget.us)) {
+    Atomics.store(ctl, awaiting, 1);
+    for (let now = Atomics.load(ctl, index); now !== value; now = Atomics.load(ctl, index)) {
+      Atomics.wait(ctl, index, now);
+    }
+    Atomics.store(ctl, awaiting, 0);
   }
+  budget.observe((performance.now() - start) * 1000);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { Ctl, PREFETCH_HEADER, PREFETCH_SLOTS, REPLY_OFFSET, prefetchSlots } from '../../bridge/layout.js';
+import { Ctl, PREFETCH_HEADER, PREFETCH_SLOTS, controlWords, prefetchSlots } from '../../bridge/layout.js';
 import { Status } from '../../bridge/ops.js';
 import type { IncomingBody } from './incoming-body.js';
 
@@ -22,7 +22,7 @@ export class PrefetchSlots {
   private readonly unread = new Set<IncomingBody>();
 
   constructor(sab: SharedArrayBuffer) {
-    this.ctl = new Int32Array(sab, 0, REPLY_OFFSET / 4);
+    this.ctl = controlWords(sab);
     this.slots = prefetchSlots(sab);
   }
 
