@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { assertExit, assertNextGuestRuns, assertTrap, run, text, wat, words } from './helpers/adversarial.js';
+import {
+  alignedBump,
+  assertExit,
+  assertNextGuestRuns,
+  assertTrap,
+  run,
+  text,
+  wat,
+  words,
+} from './helpers/adversarial.js';
 import { i32s, le32 } from './helpers/wat.js';
 
 void describe('adversarial guests', () => {
@@ -33,16 +42,7 @@ void describe('adversarial guests', () => {
 
     void it('should write lists into memory that cabi_realloc grew', async () => {
       // A bump allocator from 0xfffc that grows memory by a page when it runs out.
-      const growing = `
-  (global $heap (mut i32) (i32.const 0xfffc))
-  (func (export "cabi_realloc") (param i32 i32) (param $align i32) (param $size i32) (result i32)
-    (local $p i32)
-    (local.set $p (i32.and (i32.add (global.get $heap) (i32.sub (local.get $align) (i32.const 1)))
-                           (i32.sub (i32.const 0) (local.get $align))))
-    (global.set $heap (i32.add (local.get $p) (local.get $size)))
-    (if (i32.gt_u (global.get $heap) (i32.mul (memory.size) (i32.const 0x10000)))
-      (then (drop (memory.grow (i32.const 1)))))
-    (local.get $p))`;
+      const growing = alignedBump(0xfffc, true);
       const o = await run(
         wat({
           imports: ['new_fields', 'fields_entries'],

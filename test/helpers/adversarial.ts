@@ -57,14 +57,24 @@ export const DROPS = [
   'drop_pollable',
 ] as const satisfies readonly ImportName[];
 
-/** A bump allocator from 0x1000 that honours `align` (not the BUMP_REALLOC of wat.ts, which ignores it). */
-const BUMP_REALLOC = `
-  (global $heap (mut i32) (i32.const 0x1000))
+/**
+ * A bump allocator from `from` that honours `align` (not the BUMP_REALLOC of
+ * wat.ts, which ignores it); with `grow`, memory grows by a page whenever
+ * the heap passes its end.
+ */
+export const alignedBump = (from: number, grow = false): string => `
+  (global $heap (mut i32) (i32.const ${from}))
   (func (export "cabi_realloc") (param i32 i32) (param $align i32) (param $size i32) (result i32)
     (local $p i32)
     (local.set $p (i32.and (i32.add (global.get $heap) (i32.sub (local.get $align) (i32.const 1)))
                            (i32.sub (i32.const 0) (local.get $align))))
-    (global.set $heap (i32.add (local.get $p) (local.get $size)))
+    (global.set $heap (i32.add (local.get $p) (local.get $size)))${
+      grow
+        ? `
+    (if (i32.gt_u (global.get $heap) (i32.mul (memory.size) (i32.const 0x10000)))
+      (then (drop (memory.grow (i32.const 1)))))`
+        : ''
+    }
     (local.get $p))`;
 
 interface GuestText {
@@ -94,7 +104,7 @@ export function wat(g: GuestText): string {
   (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
   (import "wasi_snapshot_preview1" "proc_exit" (func $proc_exit (param i32)))
   (memory (export "memory") ${g.pages ?? 1})
-  ${g.realloc === false ? '' : (g.realloc ?? BUMP_REALLOC)}
+  ${g.realloc === false ? '' : (g.realloc ?? alignedBump(0x1000))}
   (func $print (param $ptr i32) (param $len i32)
     (i32.store (i32.const 0x40) (local.get $ptr))
     (i32.store (i32.const 0x44) (local.get $len))
