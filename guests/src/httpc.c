@@ -31,6 +31,8 @@
  *   --get-twice              call future-incoming-response-get twice
  *   --forward-to URL2        POST the response body to URL2 with forward
  *   --splice-to URL2         POST the response body to URL2 with splice
+ *   --drop-then-sleep MS     after reading, pause 200 ms, drop everything,
+ *                            print "dropped", sleep MS (nanosleep) and exit
  *
  * Exit codes: 0 ok, 2 usage, 3 error from the future, 4 read error,
  * 5 write error, 6 no response.
@@ -39,6 +41,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "common.h"
 
@@ -81,6 +84,7 @@ static struct {
   bool get_twice;
   const char *forward_to;
   bool splice;
+  int64_t drop_then_sleep_ms;
 } opt;
 
 typedef struct {
@@ -576,9 +580,33 @@ static void forward_body(types_incoming_stream_t in) {
 /* main                                                               */
 /* ------------------------------------------------------------------ */
 
+static void sleep_ms(int64_t ms) {
+  struct timespec pause = {ms / 1000, (ms % 1000) * 1000000};
+  nanosleep(&pause, NULL);
+}
+
+/*
+ * Lets go of the exchange before its body ended, then sleeps: the host must
+ * act on the drops before the guest wakes. The pause first lets the host's
+ * I/O thread fall asleep, so that nothing else wakes it for the drops.
+ */
+static void drop_then_sleep(types_incoming_stream_t in, types_incoming_response_t resp,
+                            types_future_incoming_response_t future, types_outgoing_request_t req) {
+  sleep_ms(200);
+  streams_drop_input_stream(in);
+  types_drop_incoming_response(resp);
+  types_drop_future_incoming_response(future);
+  types_drop_outgoing_request(req);
+  printf("dropped\n");
+  fflush(stdout);
+  sleep_ms(opt.drop_then_sleep_ms);
+  finish(0);
+}
+
 int main(int argc, char **argv) {
   opt.write_chunk = DEFAULT_SIZE;
   opt.read_size = DEFAULT_SIZE;
+  opt.drop_then_sleep_ms = -1;
   opt.end = END_FINISH;
 
   const char *positional[2];
@@ -685,6 +713,9 @@ int main(int argc, char **argv) {
       NEED_ARG();
       opt.forward_to = next;
       opt.splice = true;
+    } else if (strcmp(a, "--drop-then-sleep") == 0) {
+      NEED_ARG();
+      opt.drop_then_sleep_ms = (int64_t)parse_u64(next, "bad --drop-then-sleep");
     } else if (a[0] == '-' && a[1] != '\0') {
       usage("unknown option");
     } else {
@@ -770,6 +801,9 @@ int main(int argc, char **argv) {
     forward_body(in);
   } else {
     read_and_print_body("", in, at_end);
+    if (opt.drop_then_sleep_ms >= 0) {
+      drop_then_sleep(in, resp, future, req);
+    }
     trailers = print_trailers("", in);
   }
 

@@ -32,6 +32,8 @@ export class GuestEnd {
   private op = -1;
   private start = 0;
   private tail = 0;
+  /** Quiet messages were published since the I/O thread was last woken. */
+  private unannounced = false;
 
   /** `maxSpinUs` bounds the spin before sleeping; 0 never spins (for measuring what waking costs). */
   constructor(
@@ -62,7 +64,7 @@ export class GuestEnd {
       this.waitForRoom(tail, RING_BYTES - offset);
       this.ring.buf.writeUInt32LE(WRAP, offset);
       tail = (tail + RING_BYTES - offset) >>> 0;
-      this.publish(tail);
+      this.publish(tail, true);
     }
     this.waitForRoom(tail, need);
     this.op = op;
@@ -71,9 +73,20 @@ export class GuestEnd {
     return this.ring.at(this.start + MESSAGE_HEADER, this.start + need);
   }
 
-  /** Sends the message begun with {@link begin}; the guest does not wait for it. */
-  post(): void {
-    this.finish(0);
+  /**
+   * Sends the message begun with {@link begin}; the guest does not wait for
+   * it. A `quiet` message (creating a body, letting go of something) does not
+   * wake a sleeping I/O thread: it is served with the next message that does,
+   * or at {@link flush}. Waking costs both threads tens of microseconds, and a
+   * guest that drops things is about to send something that matters.
+   */
+  post(quiet = false): void {
+    this.finish(0, !quiet);
+  }
+
+  /** Wakes the I/O thread for quiet messages still unserved: the guest is about to sleep or wait for room. */
+  flush(): void {
+    if (this.unannounced) this.publish(Atomics.load(this.ctl, Ctl.Tail) >>> 0, true);
   }
 
   /**
@@ -94,7 +107,7 @@ export class GuestEnd {
     return answer;
   }
 
-  private finish(flags: number): number {
+  private finish(flags: number, wake = true): number {
     const op = this.op;
     if (op < 0) throw new Error('channel message sent without begin()');
     this.op = -1;
@@ -103,13 +116,14 @@ export class GuestEnd {
     buf.writeUInt32LE(length, this.start);
     buf.writeUInt32LE(op, this.start + 4);
     buf.writeUInt32LE(flags, this.start + 8);
-    this.publish((this.tail + length) >>> 0);
+    this.publish((this.tail + length) >>> 0, wake);
     return op;
   }
 
-  private publish(tail: number): void {
+  private publish(tail: number, wake: boolean): void {
     Atomics.store(this.ctl, Ctl.Tail, tail | 0);
-    if (Atomics.load(this.ctl, Ctl.IoSleeping) === 1) Atomics.notify(this.ctl, Ctl.Tail);
+    this.unannounced = !wake;
+    if (wake && Atomics.load(this.ctl, Ctl.IoSleeping) === 1) Atomics.notify(this.ctl, Ctl.Tail);
   }
 
   private waitForRoom(tail: number, need: number): void {
@@ -118,6 +132,7 @@ export class GuestEnd {
     let n = 0;
     while (free() < need) {
       if (n++ < 256) continue;
+      this.flush();
       const head = Atomics.load(ctl, Ctl.Head);
       Atomics.store(ctl, Ctl.GuestSleeping, 1);
       if (free() < need) Atomics.wait(ctl, Ctl.Head, head, 100);

@@ -121,7 +121,7 @@ export class InputStreams {
     this.local.drop(id);
     this.prefetch.forget(id);
     this.end.begin(Op.InDrop).u32(id);
-    this.end.post();
+    this.end.post(true);
   }
 
   /** Whether a poll of the body is answered on this thread: it holds bytes of it, or has its end. */

@@ -66,7 +66,7 @@ export class Remote {
   outNew(): number {
     const id = this.newId();
     this.end.begin(Op.OutNew).u32(id);
-    this.end.post();
+    this.end.post(true);
     this.writing.set(id, { written: 0, handedOver: false, closed: false, failed: false });
     return id;
   }
@@ -169,7 +169,7 @@ export class Remote {
 
   futureDrop(id: number): void {
     this.end.begin(Op.FutureDrop).u32(id);
-    this.end.post();
+    this.end.post(true);
   }
 
   inRead(id: number, max: number): ReadResult | undefined {

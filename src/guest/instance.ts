@@ -71,10 +71,11 @@ export async function createGuest(init: GuestInit): Promise<Guest> {
     stderr: init.stderr,
   });
   const state: { memory?: GuestMemory } = {};
+  const channel = new GuestEnd(init.channel);
   const host: V1Host = {
     table: new HandleTable(),
     remote: new Remote(
-      new GuestEnd(init.channel),
+      channel,
       init.bodyBufferLimit,
       init.mode === 'serve' ? new InboxReader(init.channel) : undefined,
     ),
@@ -93,8 +94,12 @@ export async function createGuest(init: GuestInit): Promise<Guest> {
   const imports: WebAssembly.Imports = {
     wasi_snapshot_preview1: {
       ...preview1,
-      poll_oneoff: interruptibleSleep(preview1.poll_oneoff as Parameters<typeof interruptibleSleep>[0], () =>
-        host.memory(),
+      poll_oneoff: interruptibleSleep(
+        preview1.poll_oneoff as Parameters<typeof interruptibleSleep>[0],
+        () => host.memory(),
+        () => {
+          channel.flush();
+        },
       ),
     },
     ...(init.http ? v1Imports(host) : {}),

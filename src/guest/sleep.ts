@@ -31,9 +31,16 @@ function deadline(view: DataView, at: number): number | undefined {
  * `worker.terminate()` cannot interrupt: a guest sleeping past its deadline,
  * or through a shutdown, would hold its thread — and the process's exit —
  * until it woke. Anything else (waiting on a file) goes to node:wasi.
+ * `beforeSleep` runs first: what the guest let go of reaches the I/O thread
+ * before the guest may block.
  */
-export function interruptibleSleep(original: PollOneoff, memory: () => GuestMemory): PollOneoff {
+export function interruptibleSleep(
+  original: PollOneoff,
+  memory: () => GuestMemory,
+  beforeSleep: () => void,
+): PollOneoff {
   return (inPtr, outPtr, count, eventsPtr) => {
+    beforeSleep();
     const mem = memory();
     const fits = inPtr + count * SUBSCRIPTION <= mem.size && outPtr + count * EVENT <= mem.size;
     if (count === 0 || !fits || eventsPtr + 4 > mem.size) return original(inPtr, outPtr, count, eventsPtr);

@@ -10,14 +10,22 @@ export interface CliResult {
   readonly raw: Buffer;
 }
 
-/** Runs `wasirun ARGS` as a user would, in its own process; `env` adds variables, or removes them (undefined). */
+/**
+ * Runs `wasirun ARGS` as a user would, in its own process; `env` adds
+ * variables, or removes them (undefined). A run past `timeoutMs` is killed
+ * (its code is then null), so a hang fails the test instead of stalling it.
+ */
 export function wasirun(
   args: readonly string[],
   env: Record<string, string | undefined> = {},
+  timeoutMs?: number,
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const merged = Object.entries({ ...process.env, ...env }).filter(([, v]) => v !== undefined);
-    const child = spawn(process.execPath, [BIN, ...args], { env: Object.fromEntries(merged) });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: Object.fromEntries(merged),
+      ...(timeoutMs === undefined ? {} : { timeout: timeoutMs }),
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => out.push(c));
