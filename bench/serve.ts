@@ -51,6 +51,7 @@ export async function serveBench(): Promise<Result[]> {
     ['one', await startServer(wasirun(1))],
     ['all', await startServer(wasirun(cores))],
     ['floor', await startServer([fixture('null-guest')])],
+    ['handoff', await startServer([fixture('handoff-server')])],
   ];
   const seen = new Map<string, Load[]>(servers.map(([k]) => [k, []]));
   try {
@@ -100,5 +101,13 @@ export async function serveBench(): Promise<Result[]> {
       'the response path on the I/O thread alone: what is left for a guest',
     ),
     row('floor: p99 latency, no guest', 'floor', p99, 'a floor, measured'),
+    row(
+      'floor: node:http, each request handed to a thread and back',
+      'handoff',
+      rps,
+      'a floor, measured',
+      undefined,
+      'no WebAssembly, no ABI: shared words and wake-ups as in wasirun',
+    ),
   ];
 }

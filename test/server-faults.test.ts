@@ -154,6 +154,21 @@ void describe('faults: deadlines and memory', () => {
     });
   });
 
+  void it("should time each request from its own start, not from an earlier request's", async () => {
+    await withServer(routes, { workers: 1, handlerTimeoutMs: 1000 }, async (s) => {
+      // The quick request arms the instance's deadline timer; the slow one starts 600 ms later.
+      assert.equal((await request(`${s.url}/hello`)).status, 200);
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      const started = Date.now();
+      const slow = await request(`${s.url}/sleep?ms=700`);
+      assert.equal(slow.status, 200, `a 700 ms request under a 1000 ms timeout: ${slow.text}`);
+      const late = await request(`${s.url}/sleep?ms=3000`);
+      const waited = Date.now() - started;
+      assert.equal(late.status, 504);
+      assert.ok(waited >= 700 + 1000 - 50, `504 after ${waited} ms, before the second request's own 1000 ms`);
+    });
+  });
+
   void it('should treat reaching the memory limit like a trap: 500 naming the limit, then serve again', async () => {
     await withServer(oom, { workers: 1, memoryLimit: 32 * MiB }, async (s) => {
       for (let i = 0; i < 2; i++) {

@@ -35,7 +35,14 @@ export class ServingInstance {
   private readonly io: IoEnd;
   private readonly session: IoSession;
   private handOut: ((call: IncomingCall) => void) | undefined;
+  /**
+   * One timer per instance, not one per call: it is armed when a call starts
+   * and none is pending, and when it fires for a call that started later, it
+   * re-arms for that call's remaining time.
+   */
   private deadline: NodeJS.Timeout | undefined;
+  /** When the current call started (performance.now()). */
+  private started = 0;
   private readonly inbox: InboxWriter;
   /** The calls in the inbox, oldest first: the guest takes them when it is done with the current one. */
   private next: { token: number; slot: number; call: ServerCall }[] = [];
@@ -79,7 +86,6 @@ export class ServingInstance {
 
   /** The guest asks for its next call: the previous one, if any, has returned. */
   private waitForCall(): Promise<IncomingCall> {
-    clearTimeout(this.deadline);
     this.call = undefined;
     this.state = 'idle';
     const next = new Promise<IncomingCall>((resolve) => {
@@ -122,7 +128,6 @@ export class ServingInstance {
     const next = this.next.shift();
     if (next?.token !== token) throw new Error(`instance ${this.index} took a request it was not given`);
     this.inbox.taken();
-    clearTimeout(this.deadline);
     this.start(next.call);
     this.events.took(this);
     return next.call;
@@ -132,11 +137,26 @@ export class ServingInstance {
     this.state = 'busy';
     this.call = call;
     call.instance = this.index;
+    this.started = performance.now();
+    if (!this.deadline) this.armDeadline(this.deadlineMs);
+  }
+
+  private armDeadline(ms: number): void {
     this.deadline = setTimeout(() => {
+      this.deadline = undefined;
+      const call = this.call;
+      if (this.state !== 'busy' || !call) return;
+      const left = this.started + this.deadlineMs - performance.now();
+      if (left > 0) {
+        this.armDeadline(left);
+        return;
+      }
       this.call = undefined;
       call.abandon(504, `the guest did not finish handling the request within ${this.deadlineMs} ms`);
       this.lose(`it ran past the ${this.deadlineMs} ms deadline`);
-    }, this.deadlineMs);
+    }, ms);
+    // An idle instance's timer must not keep the process alive.
+    this.deadline.unref();
   }
 
   /** Ends the instance; its call, if any, is answered for it. */
@@ -191,6 +211,7 @@ export class ServingInstance {
    */
   private end(): void {
     clearTimeout(this.deadline);
+    this.deadline = undefined;
     this.io.stop();
     this.session.close();
     void this.worker.terminate();

@@ -70,15 +70,27 @@ export class SessionResources {
     if (!current) return;
     this.current = undefined;
     current.call.returned();
-    const mine = (id: number): boolean => id >= current.firstId;
-    for (const [id, body] of this.outgoing) if (mine(id)) body.end();
-    for (const [id, body] of this.incoming) if (mine(id)) body.drop();
-    for (const [id, exchange] of this.exchanges) if (mine(id)) exchange.drop();
-    for (const map of [this.outgoing, this.incoming, this.exchanges, this.outparams]) {
-      for (const id of map.keys()) if (mine(id)) map.delete(id);
+    // Called once per request served: one pass over each (small) collection, deleting as it goes.
+    const first = current.firstId;
+    for (const [id, body] of this.outgoing) {
+      if (id < first) continue;
+      body.end();
+      this.outgoing.delete(id);
     }
-    for (const set of [this.claimed, this.released]) for (const id of set) if (mine(id)) set.delete(id);
-    this.failed = this.failed.filter((id) => !mine(id));
+    for (const [id, body] of this.incoming) {
+      if (id < first) continue;
+      body.drop();
+      this.incoming.delete(id);
+    }
+    for (const [id, exchange] of this.exchanges) {
+      if (id < first) continue;
+      exchange.drop();
+      this.exchanges.delete(id);
+    }
+    for (const id of this.outparams.keys()) if (id >= first) this.outparams.delete(id);
+    for (const id of this.claimed) if (id >= first) this.claimed.delete(id);
+    for (const id of this.released) if (id >= first) this.released.delete(id);
+    if (this.failed.length > 0) this.failed = this.failed.filter((id) => id < first);
   }
 
   /** The guest is gone: cancel whatever it left running. */
