@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** Paths from `dist/bench/`. */
@@ -13,6 +13,8 @@ export interface Server {
   readonly child: ChildProcess;
   /** Resident set size now, in bytes (Linux; 0 elsewhere). */
   rss(): number;
+  /** CPU time used so far by each of its threads, in seconds (Linux; empty elsewhere). */
+  threads(): Map<string, number>;
   stop(): Promise<void>;
 }
 
@@ -22,6 +24,24 @@ export function rssOf(pid: number | undefined): number {
   } catch {
     return 0;
   }
+}
+
+/** Clock ticks per second of /proc's CPU times (USER_HZ, 100 on Linux). */
+const TICKS = 100;
+
+function threadsOf(pid: number | undefined): Map<string, number> {
+  const out = new Map<string, number>();
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      // The fields after the command name, which is in parentheses and may hold spaces.
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(tid, (Number(fields[11]) + Number(fields[12])) / TICKS);
+    }
+  } catch {
+    // Not Linux, or the process is gone.
+  }
+  return out;
 }
 
 /** Starts a server process and resolves once it prints `… at http://…` on stderr. */
@@ -40,6 +60,7 @@ export function startServer(args: string[]): Promise<Server> {
         url,
         child,
         rss: () => rssOf(child.pid),
+        threads: () => threadsOf(child.pid),
         stop: () =>
           new Promise((done) => {
             child.once('exit', () => {

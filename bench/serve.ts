@@ -9,10 +9,14 @@ const ROUNDS = 3;
 interface Load {
   rps: number;
   p99: number;
+  /** CPU time per request of the server's threads, busiest first, in µs. */
+  cpu: number[];
 }
 
-/** autocannon, in its own process, against `url`. */
-async function load(url: string, seconds = SECONDS): Promise<Load> {
+/** autocannon, in its own process, against `server`. */
+async function load(server: Server, seconds = SECONDS): Promise<Load> {
+  const { url } = server;
+  const before = server.threads();
   const out = await run(process.execPath, [
     at('node_modules', 'autocannon', 'autocannon.js'),
     '-j',
@@ -22,15 +26,19 @@ async function load(url: string, seconds = SECONDS): Promise<Load> {
     String(seconds),
     url,
   ]);
+  const after = server.threads();
   const r = JSON.parse(out) as {
-    requests: { average: number };
+    requests: { average: number; total: number };
     latency: { p99: number };
     non2xx: number;
     errors: number;
   };
   if (r.non2xx > 0 || r.errors > 0)
     throw new Error(`${url}: ${r.non2xx} non-2xx answers, ${r.errors} errors`);
-  return { rps: r.requests.average, p99: r.latency.p99 };
+  const cpu = [...after]
+    .map(([tid, s]) => ((s - (before.get(tid) ?? 0)) * 1e6) / r.requests.total)
+    .sort((a, b) => b - a);
+  return { rps: r.requests.average, p99: r.latency.p99, cpu };
 }
 
 const wasirun = (workers: number): string[] => [
@@ -55,9 +63,9 @@ export async function serveBench(): Promise<Result[]> {
   ];
   const seen = new Map<string, Load[]>(servers.map(([k]) => [k, []]));
   try {
-    for (const [, s] of servers) await load(s.url, 1);
+    for (const [, s] of servers) await load(s, 1);
     for (let round = 0; round < ROUNDS; round++) {
-      for (const [k, s] of servers) seen.get(k)?.push(await load(s.url));
+      for (const [k, s] of servers) seen.get(k)?.push(await load(s));
     }
   } finally {
     await Promise.all(servers.map(([, s]) => s.stop()));
@@ -65,11 +73,12 @@ export async function serveBench(): Promise<Result[]> {
   const pick = (k: string, f: (l: Load) => number): number[] => (seen.get(k) ?? []).map(f);
   const rps = { unit: 'req/s', better: 'higher', of: (l: Load) => l.rps } as const;
   const p99 = { unit: 'ms', better: 'lower', of: (l: Load) => l.p99 } as const;
+  const busiest = { unit: 'µs/req', better: 'lower', of: (l: Load) => l.cpu[0] ?? 0 } as const;
   /** A row of `server` against bare node:http; `met` judges the two medians. */
   const row = (
     name: string,
     server: string,
-    metric: typeof rps | typeof p99,
+    metric: typeof rps | typeof p99 | typeof busiest,
     target: string,
     met?: (ours: number, bare: number) => boolean,
     note: string | undefined = metric === p99 ? 'autocannon reports whole milliseconds' : undefined,
@@ -102,6 +111,23 @@ export async function serveBench(): Promise<Result[]> {
     ),
     row('floor: p99 latency, no guest', 'floor', p99, 'a floor, measured'),
     row(
+      'CPU per request: I/O thread, 1 worker',
+      'one',
+      busiest,
+      'a floor, measured',
+      undefined,
+      "the server's busiest thread (bare: its only one); one thread serves at most 10⁶ / this req/s",
+    ),
+    {
+      name: "CPU per request: the guest's thread, 1 worker",
+      unit: 'µs/req',
+      better: 'lower',
+      ours: pick('one', (l) => l.cpu[1] ?? 0),
+      target: 'a floor, measured',
+      met: undefined,
+      note: "wasm, the ABI and the guest's end of the channel",
+    },
+    row(
       'floor: node:http, each request handed to a thread and back',
       'handoff',
       rps,
@@ -109,5 +135,6 @@ export async function serveBench(): Promise<Result[]> {
       undefined,
       'no WebAssembly, no ABI: shared words and wake-ups as in wasirun',
     ),
+    row('floor: CPU per request, its event-loop thread', 'handoff', busiest, 'a floor, measured'),
   ];
 }
