@@ -1,9 +1,11 @@
 import { once } from 'node:events';
 import http from 'node:http';
-import https from 'node:https';
+import type https from 'node:https';
+import { lazyBuiltin } from '../../util/lazy-builtin.js';
 import { HttpError, toHttpError, type ResponseSink, type WireRequest } from './transport.js';
 import { trustedContext } from './trust.js';
 
+const nodeHttps = lazyBuiltin('node:https');
 const httpAgent = new http.Agent({ keepAlive: true });
 let httpsAgent: https.Agent | undefined;
 
@@ -21,9 +23,9 @@ export function closeNodeAgents(): void {
 export function sendWithNodeHttp(request: WireRequest, sink: ResponseSink): void {
   const { origin, options } = request;
   const secure = origin.protocol === 'https:';
-  const req = (secure ? https : http).request({
+  const req = (secure ? nodeHttps() : http).request({
     agent: secure
-      ? (httpsAgent ??= new https.Agent({ keepAlive: true, secureContext: trustedContext() }))
+      ? (httpsAgent ??= new (nodeHttps().Agent)({ keepAlive: true, secureContext: trustedContext() }))
       : httpAgent,
     host: origin.hostname.replace(/^\[|\]$/g, ''),
     port: origin.port || (secure ? 443 : 80),

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import tls from 'node:tls';
+import type tls from 'node:tls';
+import { lazyBuiltin } from '../../util/lazy-builtin.js';
 
 /**
  * Where operating systems keep their trust store, as Go's crypto/x509 looks
@@ -13,6 +14,7 @@ const SYSTEM_BUNDLES = [
   '/etc/ssl/cert.pem',
 ];
 
+const nodeTls = lazyBuiltin('node:tls');
 let context: tls.SecureContext | undefined;
 
 const certificatesIn = (path: string | undefined): string[] | undefined => {
@@ -40,7 +42,7 @@ function certificates(): string[] {
  */
 export function trustedContext(): tls.SecureContext {
   if (!context) {
-    context = tls.createSecureContext();
+    context = nodeTls().createSecureContext();
     const store = context.context as { addCACert(pem: string): void };
     for (const cert of certificates()) {
       try {
