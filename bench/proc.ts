@@ -44,6 +44,17 @@ function threadsOf(pid: number | undefined): Map<string, number> {
   return out;
 }
 
+/** CPU time used so far by this process's children that have ended and been waited for, in seconds (Linux; 0 elsewhere). */
+export function childrenCpu(): number {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[13]) + Number(fields[14])) / TICKS;
+  } catch {
+    return 0;
+  }
+}
+
 /** Starts a server process and resolves once it prints `… at http://…` on stderr. */
 export function startServer(args: string[]): Promise<Server> {
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });

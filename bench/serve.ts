@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { WASIRUN, at, fixture, run, startServer, type Server } from './proc.js';
+import { WASIRUN, at, childrenCpu, fixture, run, startServer, type Server } from './proc.js';
 import { median, type Result } from './report.js';
 
 const CONNECTIONS = 32;
@@ -11,12 +11,15 @@ interface Load {
   p99: number;
   /** CPU time per request of the server's threads, busiest first, in µs. */
   cpu: number[];
+  /** autocannon's CPU time per request, in µs. */
+  loader: number;
 }
 
 /** autocannon, in its own process, against `server`. */
 async function load(server: Server, seconds = SECONDS): Promise<Load> {
   const { url } = server;
   const before = server.threads();
+  const loaderBefore = childrenCpu();
   const out = await run(process.execPath, [
     at('node_modules', 'autocannon', 'autocannon.js'),
     '-j',
@@ -27,6 +30,7 @@ async function load(server: Server, seconds = SECONDS): Promise<Load> {
     url,
   ]);
   const after = server.threads();
+  const loader = childrenCpu() - loaderBefore;
   const r = JSON.parse(out) as {
     requests: { average: number; total: number };
     latency: { p99: number };
@@ -38,7 +42,7 @@ async function load(server: Server, seconds = SECONDS): Promise<Load> {
   const cpu = [...after]
     .map(([tid, s]) => ((s - (before.get(tid) ?? 0)) * 1e6) / r.requests.total)
     .sort((a, b) => b - a);
-  return { rps: r.requests.average, p99: r.latency.p99, cpu };
+  return { rps: r.requests.average, p99: r.latency.p99, cpu, loader: (loader * 1e6) / r.requests.total };
 }
 
 const wasirun = (workers: number): string[] => [
@@ -136,5 +140,16 @@ export async function serveBench(): Promise<Result[]> {
       'no WebAssembly, no ABI: shared words and wake-ups as in wasirun',
     ),
     row('floor: CPU per request, its event-loop thread', 'handoff', busiest, 'a floor, measured'),
+    {
+      name: `floor: req/s ${cores} cores allow at bare node:http's CPU per request, autocannon's included`,
+      unit: 'req/s',
+      better: 'higher',
+      ours: pick('bare', (l) => (cores * 1e6) / (l.cpu.reduce((a, b) => a + b, 0) + l.loader)),
+      baseline: pick('bare', rps.of),
+      baselineName: 'bare node:http',
+      target: 'a floor, measured',
+      met: undefined,
+      note: "at about 1×, bare node:http and autocannon fill the machine: no server beats bare's req/s here",
+    },
   ];
 }
