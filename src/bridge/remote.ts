@@ -6,51 +6,40 @@ import type { RequestOptions } from '../engine/io/transport.js';
 import { Codec } from './codec.js';
 import type { GuestEnd } from './guest-end.js';
 import { InputStreams, type ReadResult } from './input-streams.js';
+import { OutputStreams } from './output-streams.js';
 import { REPLY_AREA, type LocalBodies } from './local-bodies.js';
 import type { InboxReader } from './inbox.js';
 import { decodeRequestHead } from './request-head.js';
 import { FutureState, Op, PollKind, Status } from './ops.js';
 
-/** The largest piece of a write that crosses in one message. */
-const PIECE = 1024 * 1024;
-
 export type RemoteResponse =
   | { tag: 'ok'; bodyId: number; status: number; headers: FieldEntry[] }
   | { tag: 'err'; errorTag: string; message: string };
-
-/** What the guest thread knows of a body it writes, to answer `write` without waiting. */
-interface Writing {
-  written: number;
-  handedOver: boolean;
-  closed: boolean;
-  failed: boolean;
-}
 
 const ms = (v: number | undefined): number => (v === undefined ? -1 : Math.min(v, 0x7fffffff));
 
 /**
  * The guest thread's typed view of {@link Op}. Creating things, writing,
  * finishing and dropping are posted and not waited for; reads, the response
- * of a request and polls are calls. A write is answered from what the guest
- * thread knows — the pre-send buffer limit, and the failures the I/O thread
- * reported — so a failed write shows at the next write, as with a socket.
+ * of a request and polls are calls. Bodies the guest reads are
+ * {@link InputStreams}, bodies it writes {@link OutputStreams}.
  * `undefined` answers mean the WIT `stream-error`.
  */
 export class Remote {
   private nextId = 1;
-  private readonly writing = new Map<number, Writing>();
   private readonly input: InputStreams;
+  private readonly output: OutputStreams;
   /** Body bytes already on this thread: whole small bodies, and what reads brought ahead. */
   private readonly local: LocalBodies;
-  private failuresSeen = 0;
 
   constructor(
     private readonly end: GuestEnd,
-    private readonly bodyBufferLimit: number,
+    bodyBufferLimit: number,
     private readonly inbox?: InboxReader,
   ) {
     this.input = new InputStreams(end, () => this.call());
     this.local = this.input.local;
+    this.output = new OutputStreams(end, () => this.call(), bodyBufferLimit);
   }
 
   /** Sends the message begun and waits for its answer, which overwrites the reply area. */
@@ -65,72 +54,25 @@ export class Remote {
 
   outNew(): number {
     const id = this.newId();
-    this.end.begin(Op.OutNew).u32(id);
-    this.end.post(true);
-    this.writing.set(id, { written: 0, handedOver: false, closed: false, failed: false });
+    this.output.create(id);
     return id;
   }
 
-  /** The body, if a write may go to it now. */
-  private writable(id: number): Writing | undefined {
-    if (this.end.failures !== this.failuresSeen) {
-      this.failuresSeen = this.end.failures;
-      this.end.begin(Op.Failed);
-      const r = this.call();
-      for (let n = r.readU32(); n > 0; n--) {
-        const failed = this.writing.get(r.readU32());
-        if (failed) failed.failed = true;
-      }
-    }
-    const body = this.writing.get(id);
-    return body && !body.failed && !body.closed ? body : undefined;
-  }
-
-  /**
-   * Writes `total` bytes produced by `fill(into, at, offset, n)` in pieces;
-   * returns how many were taken before the body refused more, or `total`.
-   */
+  /** Writes `total` bytes produced by `fill(into, at, offset, n)`; returns how many were taken. */
   outWrite(
     id: number,
     total: number,
     fill: (into: Buffer, at: number, offset: number, n: number) => void,
   ): number {
-    const body = this.writable(id);
-    if (!body) return 0;
-    let done = 0;
-    do {
-      const n = Math.min(total - done, PIECE);
-      const message = this.end.begin(Op.OutWrite, 8 + n).u32(id);
-      fill(message.buf, message.reserve(n), done, n);
-      this.end.post();
-      body.written += n;
-      // The I/O thread refuses this piece too, and fails the body, so a later send fails.
-      if (!body.handedOver && body.written > this.bodyBufferLimit) body.failed = true;
-      if (body.failed) return done;
-      done += n;
-    } while (done < total);
-    return done;
+    return this.output.write(id, total, fill);
   }
 
   outFinish(id: number, trailers: readonly FieldEntry[] | undefined): void {
-    const body = this.writing.get(id);
-    if (body) body.closed = true;
-    this.end
-      .begin(Op.OutFinish, 4 + Codec.entriesSize(trailers))
-      .u32(id)
-      .entries(trailers);
-    this.end.post();
+    this.output.finish(id, trailers);
   }
 
   outDrop(id: number): void {
-    this.writing.delete(id);
-    this.end.begin(Op.OutDrop).u32(id);
-    this.end.post();
-  }
-
-  private handOver(bodyId: number): void {
-    const body = this.writing.get(bodyId);
-    if (body) body.handedOver = true;
+    this.output.drop(id);
   }
 
   /** Sends a request (its body, if any, by id); returns the future's id. */
@@ -150,7 +92,7 @@ export class Remote {
       .i32(ms(options.firstByteTimeoutMs))
       .i32(ms(options.betweenBytesTimeoutMs));
     this.end.post();
-    this.handOver(bodyId);
+    this.output.handOver(bodyId);
     return id;
   }
 
@@ -198,7 +140,7 @@ export class Remote {
   }
 
   splice(out: number, src: number, max: bigint): { count: bigint; end: boolean } | undefined {
-    if (!this.writable(out)) return undefined;
+    if (!this.output.writable(out)) return undefined;
     this.input.settle();
     const local = this.local.read(src, max);
     if (local)
@@ -214,7 +156,7 @@ export class Remote {
   }
 
   forward(out: number, src: number): bigint | undefined {
-    if (!this.writable(out)) return undefined;
+    if (!this.output.writable(out)) return undefined;
     this.input.settle();
     const held = this.local.takeRest(src);
     if (held && !this.writeHeld(out, held.bytes)) return undefined;
@@ -245,7 +187,7 @@ export class Remote {
       .entries(headers)
       .u32(bodyId);
     this.end.post();
-    this.handOver(bodyId);
+    this.output.handOver(bodyId);
   }
 
   respondError(outparam: number, errorTag: string, message: string): void {
@@ -259,7 +201,7 @@ export class Remote {
    * instance from its inbox, or, when it is empty, blocks until the host has one.
    */
   nextCall(): { outparamId: number; bodyId: number; head: IncomingRequestHead } {
-    this.writing.clear();
+    this.output.clear();
     this.input.clear();
     const bodyId = this.newId();
     const outparamId = this.newId();

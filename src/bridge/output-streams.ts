@@ -1,0 +1,110 @@
+import type { FieldEntry } from '../engine/fields.js';
+import { Codec } from './codec.js';
+import type { GuestEnd } from './guest-end.js';
+import { Op } from './ops.js';
+
+/** The largest piece of a write that crosses in one message. */
+const PIECE = 1024 * 1024;
+
+/** What the guest thread knows of a body it writes, to answer `write` without waiting. */
+interface Writing {
+  written: number;
+  handedOver: boolean;
+  closed: boolean;
+  failed: boolean;
+}
+
+/**
+ * The guest thread's side of output streams: the bodies the guest writes,
+ * of requests it sends and responses it serves. Creating, writing,
+ * finishing and dropping are posted, not waited for. A write is answered
+ * from what this thread knows — the buffer limit before the body's message
+ * is handed over, and the failures the I/O thread reported — so a failed
+ * write shows at the next write, as with a socket.
+ */
+export class OutputStreams {
+  private readonly writing = new Map<number, Writing>();
+  private failuresSeen = 0;
+
+  /** `call` sends the message begun on `end` and waits for its answer. */
+  constructor(
+    private readonly end: GuestEnd,
+    private readonly call: () => Codec,
+    private readonly bufferLimit: number,
+  ) {}
+
+  /** A body with the id `id` (quiet: it changes nothing the I/O thread waits for). */
+  create(id: number): void {
+    this.end.begin(Op.OutNew).u32(id);
+    this.end.post(true);
+    this.writing.set(id, { written: 0, handedOver: false, closed: false, failed: false });
+  }
+
+  /** The body, if a write may go to it now. */
+  writable(id: number): Writing | undefined {
+    if (this.end.failures !== this.failuresSeen) {
+      this.failuresSeen = this.end.failures;
+      this.end.begin(Op.Failed);
+      const r = this.call();
+      for (let n = r.readU32(); n > 0; n--) {
+        const failed = this.writing.get(r.readU32());
+        if (failed) failed.failed = true;
+      }
+    }
+    const body = this.writing.get(id);
+    return body && !body.failed && !body.closed ? body : undefined;
+  }
+
+  /**
+   * Writes `total` bytes produced by `fill(into, at, offset, n)` in pieces;
+   * returns how many were taken before the body refused more, or `total`.
+   */
+  write(
+    id: number,
+    total: number,
+    fill: (into: Buffer, at: number, offset: number, n: number) => void,
+  ): number {
+    const body = this.writable(id);
+    if (!body) return 0;
+    let done = 0;
+    do {
+      const n = Math.min(total - done, PIECE);
+      const message = this.end.begin(Op.OutWrite, 8 + n).u32(id);
+      fill(message.buf, message.reserve(n), done, n);
+      this.end.post();
+      body.written += n;
+      // The I/O thread refuses this piece too, and fails the body, so a later send fails.
+      if (!body.handedOver && body.written > this.bufferLimit) body.failed = true;
+      if (body.failed) return done;
+      done += n;
+    } while (done < total);
+    return done;
+  }
+
+  finish(id: number, trailers: readonly FieldEntry[] | undefined): void {
+    const body = this.writing.get(id);
+    if (body) body.closed = true;
+    this.end
+      .begin(Op.OutFinish, 4 + Codec.entriesSize(trailers))
+      .u32(id)
+      .entries(trailers);
+    this.end.post();
+  }
+
+  drop(id: number): void {
+    this.writing.delete(id);
+    this.end.begin(Op.OutDrop).u32(id);
+    this.end.post();
+  }
+
+  /** The body's request or response went to the host: from now on it streams, unbounded by the buffer limit. */
+  handOver(id: number): void {
+    const body = this.writing.get(id);
+    if (body) body.handedOver = true;
+  }
+
+  /** A served call ended: the bodies it wrote are the I/O thread's to end. */
+  clear(): void {
+    this.writing.clear();
+  }
+}
