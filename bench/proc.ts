@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 /** Paths from `dist/bench/`. */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const at = (...parts: string[]): string => ROOT + parts.join('/');
-export const WASIRUN = at('dist', 'src', 'cli', 'bin.js');
+export const WASIRUN = at('dist', 'bundle', 'cli', 'bin.js');
 export const fixture = (name: string): string => at('dist', 'bench', 'fixtures', `${name}.js`);
 
 export interface Server {

@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { GuestInit } from '../guest/instance.js';
 import { writeAll } from '../util/write.js';
 
-/** Where a guest's worker starts. */
+/** Where a guest's worker starts: beside this module in dist/src/, and in dist/bundle/ beside the bundled command. */
 const WORKER_URL = new URL('../guest/worker.js', import.meta.url);
 
 /**

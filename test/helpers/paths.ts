@@ -12,7 +12,7 @@ export const repoPath = (...parts: string[]): string => [ROOT.replace(/\/$/, '')
 /** A committed test guest. */
 export const guest = (name: string): string => repoPath('guests', 'wasm', `${name}.wasm`);
 
-export const BIN = repoPath('dist', 'src', 'cli', 'bin.js');
+export const BIN = repoPath('dist', 'bundle', 'cli', 'bin.js');
 
 /** A new temporary directory named from `prefix`, removed after the tests of the calling file. */
 export function tempDir(prefix: string): string {
