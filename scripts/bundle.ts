@@ -25,3 +25,5 @@ await build({
   logLevel: 'warning',
 });
 chmodSync(`${OUT}/cli/bin.js`, 0o755);
+// The unbundled command stays runnable too: an earlier `npx wasirun` in this checkout may have linked it.
+chmodSync('dist/src/cli/bin.js', 0o755);
