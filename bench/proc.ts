@@ -13,7 +13,7 @@ export interface Server {
   readonly child: ChildProcess;
   /** Resident set size now, in bytes (Linux; 0 elsewhere). */
   rss(): number;
-  /** CPU time used so far by each of its threads, in seconds (Linux; empty elsewhere). */
+  /** CPU time used so far by each of its threads by id, in seconds; the main thread's id is the pid (Linux; empty elsewhere). */
   threads(): Map<string, number>;
   stop(): Promise<void>;
 }
@@ -29,13 +29,17 @@ export function rssOf(pid: number | undefined): number {
 /** Clock ticks per second of /proc's CPU times (USER_HZ, 100 on Linux). */
 const TICKS = 100;
 
+/** The fields of a /proc stat file after the command name (in parentheses, and it may hold spaces): [0] is field 3, the state. */
+function statFields(path: string): string[] {
+  const stat = readFileSync(path, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
 function threadsOf(pid: number | undefined): Map<string, number> {
   const out = new Map<string, number>();
   try {
     for (const tid of readdirSync(`/proc/${pid}/task`)) {
-      // The fields after the command name, which is in parentheses and may hold spaces.
-      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const fields = statFields(`/proc/${pid}/task/${tid}/stat`);
       out.set(tid, (Number(fields[11]) + Number(fields[12])) / TICKS);
     }
   } catch {
@@ -47,8 +51,7 @@ function threadsOf(pid: number | undefined): Map<string, number> {
 /** CPU time used so far by this process's children that have ended and been waited for, in seconds (Linux; 0 elsewhere). */
 export function childrenCpu(): number {
   try {
-    const stat = readFileSync('/proc/self/stat', 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const fields = statFields('/proc/self/stat');
     return (Number(fields[13]) + Number(fields[14])) / TICKS;
   } catch {
     return 0;

@@ -83,40 +83,27 @@ void describe('adversarial guests', () => {
       );
     });
 
-    void it('should trap on method tag 12', async () => {
-      await assertTrap(
-        wat({
-          imports: ['new_fields', 'new_outgoing_request'],
-          fields: text(0x100, '/example.com'),
-          start: `(drop (call $new_outgoing_request
-            ${i32s(12, 0, 0, 0x100, 1, 0, 0, 1, 0, 0, 0, 0x101, 11)} (call $new_fields ${i32s(0, 0)})))`,
-        }),
-        'types.new-outgoing-request: method: invalid variant tag 12',
-      );
-    });
-
-    void it('should trap on scheme tag 3', async () => {
-      await assertTrap(
-        wat({
-          imports: ['new_fields', 'new_outgoing_request'],
-          fields: text(0x100, '/example.com'),
-          start: `(drop (call $new_outgoing_request
-            ${i32s(0, 0, 0, 0x100, 1, 0, 0, 1, 3, 0, 0, 0x101, 11)} (call $new_fields ${i32s(0, 0)})))`,
-        }),
-        'types.new-outgoing-request: scheme: invalid variant tag 3',
-      );
-    });
-
-    void it('should trap on option tag 2 for the scheme', async () => {
-      await assertTrap(
-        wat({
-          imports: ['new_fields', 'new_outgoing_request'],
-          fields: text(0x100, '/example.com'),
-          start: `(drop (call $new_outgoing_request
-            ${i32s(0, 0, 0, 0x100, 1, 0, 0, 2, 0, 0, 0, 0x101, 11)} (call $new_fields ${i32s(0, 0)})))`,
-        }),
-        'types.new-outgoing-request: scheme: invalid option tag 2',
-      );
-    });
+    // new-outgoing-request's flat arguments: method (tag, ptr, len), path, query, scheme option (tag, variant tag, ptr, len), authority.
+    const badTags: [string, number[], string][] = [
+      ['method tag 12', [12, 0, 0, 0x100, 1, 0, 0, 1, 0, 0, 0, 0x101, 11], 'method: invalid variant tag 12'],
+      ['scheme tag 3', [0, 0, 0, 0x100, 1, 0, 0, 1, 3, 0, 0, 0x101, 11], 'scheme: invalid variant tag 3'],
+      [
+        'option tag 2 for the scheme',
+        [0, 0, 0, 0x100, 1, 0, 0, 2, 0, 0, 0, 0x101, 11],
+        'scheme: invalid option tag 2',
+      ],
+    ];
+    for (const [what, args, message] of badTags) {
+      void it(`should trap on ${what}`, async () => {
+        await assertTrap(
+          wat({
+            imports: ['new_fields', 'new_outgoing_request'],
+            fields: text(0x100, '/example.com'),
+            start: `(drop (call $new_outgoing_request ${i32s(...args)} (call $new_fields ${i32s(0, 0)})))`,
+          }),
+          `types.new-outgoing-request: ${message}`,
+        );
+      });
+    }
   });
 });

@@ -80,7 +80,7 @@ void describe('messages that do not wake the I/O thread', () => {
         }),
       ),
     );
-    const r = await wasirun([path], {}, 30_000);
+    const r = await wasirun([path], {}, { timeoutMs: 30_000 });
     assert.equal(r.code, 0, `the guest did not finish (killed after 30 s if null): ${r.stderr}`);
     assert.equal(r.stderr, '');
   });

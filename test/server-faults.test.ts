@@ -5,7 +5,7 @@ import net from 'node:net';
 import { describe, it } from 'node:test';
 import { pattern } from './helpers/origin.js';
 import { guest, repoPath } from './helpers/paths.js';
-import { eventually, request, startServer, type Reply, type TestServer } from './helpers/server.js';
+import { eventually, request, withServer, type Reply } from './helpers/server.js';
 
 const routes = guest('routes-server');
 const seed = guest('seed-server');
@@ -13,20 +13,6 @@ const trapper = repoPath('examples', 'trap-server.wasm');
 const looper = repoPath('examples', 'loop-server.wasm');
 const oom = repoPath('examples', 'oom-server.wasm');
 const MiB = 1024 * 1024;
-
-/** Runs `body` against a fresh server, closing it afterwards. */
-async function withServer(
-  path: string,
-  options: Parameters<typeof startServer>[1],
-  body: (s: TestServer) => Promise<void>,
-): Promise<void> {
-  const s = await startServer(path, options);
-  try {
-    await body(s);
-  } finally {
-    await s.close();
-  }
-}
 
 /** The `instance=N` of an access-log line. */
 const instanceOf = (line: string | undefined): string | undefined => /instance=(\S+)$/.exec(line ?? '')?.[1];

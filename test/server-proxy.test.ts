@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { Fnv, fnv1a64, pattern, startOrigin, type Origin } from './helpers/origin.js';
+import { Fnv, fnv1a64, pattern, sendPattern, startOrigin, type Origin } from './helpers/origin.js';
 import { guest, repoPath } from './helpers/paths.js';
 import { request, startServer, values, type TestServer } from './helpers/server.js';
 import { loadModule } from '../src/runtime/module.js';
@@ -12,24 +12,6 @@ const proxy = repoPath('examples', 'proxy-server.wasm');
 const info = guest('info-server');
 const MiB = 1024 * 1024;
 const BIG = 64 * MiB;
-
-/** Streams `size` bytes of pattern() to `res`, honouring backpressure. */
-function sendPattern(res: http.ServerResponse, size: number): void {
-  let sent = 0;
-  const pump = (): void => {
-    while (sent < size) {
-      const n = Math.min(MiB, size - sent);
-      const more = res.write(pattern(sent, n));
-      sent += n;
-      if (!more) {
-        res.once('drain', pump);
-        return;
-      }
-    }
-    res.end();
-  };
-  pump();
-}
 
 /** Streams the response of GET `url` through an FNV hash. */
 function hashGet(url: string): Promise<{ status: number; bytes: number; fnv: string }> {
@@ -60,7 +42,7 @@ void describe('serving a guest that makes requests while handling one (proxy-ser
       void seen.then(() => {
         if (req.url === '/big') {
           res.setHeader('content-length', BIG);
-          sendPattern(res, BIG);
+          void sendPattern(res, 0, BIG).then(() => res.end());
           return;
         }
         res.setHeader('X-Multi', ['one', 'two']);

@@ -4,7 +4,7 @@ import http from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { pattern } from './helpers/origin.js';
 import { guest, repoPath } from './helpers/paths.js';
-import { rawExchange, request, startServer, values, type TestServer } from './helpers/server.js';
+import { rawExchange, request, startServer, values, withServer, type TestServer } from './helpers/server.js';
 import { compileWat } from './helpers/wat.js';
 import { loadModule } from '../src/runtime/module.js';
 import { serve } from '../src/server/serve.js';
@@ -151,15 +151,12 @@ void describe('serving: error values and missing responses', () => {
   });
 
   void it('should answer 500 saying so when handle returns without a response', async () => {
-    const s = await startServer(noResponse, { workers: 1 });
-    try {
+    await withServer(noResponse, { workers: 1 }, async (s) => {
       const r = await request(`${s.url}/`, { method: 'POST', body: 'ignored' });
       assert.equal(r.status, 500);
       assert.match(r.text, /returned without (setting )?a response/);
       const again = await request(`${s.url}/`);
       assert.equal(again.status, 500);
-    } finally {
-      await s.close();
-    }
+    });
   });
 });

@@ -4,7 +4,7 @@ import http from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { Fnv, pattern } from './helpers/origin.js';
 import { guest, repoPath } from './helpers/paths.js';
-import { request, startServer, type TestServer } from './helpers/server.js';
+import { request, startServer, withServer, type TestServer } from './helpers/server.js';
 
 const echo = repoPath('examples', 'echo-server.wasm');
 const streamer = repoPath('examples', 'stream-server.wasm');
@@ -108,24 +108,20 @@ void describe('serving: bodies streamed both ways (echo-server)', () => {
 void describe('serving: a large response written without pause (routes-server)', () => {
   void it('should send 24 MiB intact to a client that stops reading now and then', async () => {
     // Written bytes go to the socket straight from the guest's ring; they must stay put until sent.
-    const s = await startServer(routes, { workers: 1 });
-    try {
+    await withServer(routes, { workers: 1 }, async (s) => {
       const req = http.request(`${s.url}/bytes?size=${BIG}`, { agent: false });
       const got = readSlowly(req);
       req.end();
       const expected = new Fnv();
       for (let at = 0; at < BIG; at += 1024 * 1024) expected.update(pattern(at, 1024 * 1024));
       assert.deepEqual(await got, { bytes: BIG, fnv: expected.hex });
-    } finally {
-      await s.close();
-    }
+    });
   });
 });
 
 void describe('serving: a response that trickles out (stream-server)', () => {
   void it('should let the client see the first chunk long before the last is written', async () => {
-    const s = await startServer(streamer, { workers: 1 });
-    try {
+    await withServer(streamer, { workers: 1 }, async (s) => {
       const started = Date.now();
       const req = http.get(`${s.url}/?n=5&ms=300`, { agent: false });
       const [res] = (await once(req, 'response')) as [http.IncomingMessage];
@@ -141,8 +137,6 @@ void describe('serving: a response that trickles out (stream-server)', () => {
       const end = Date.now() - started;
       assert.equal(text, 'chunk 0\nchunk 1\nchunk 2\nchunk 3\nchunk 4\n');
       assert.ok(first !== undefined && end - first >= 900, `first chunk at ${first} ms, end at ${end} ms`);
-    } finally {
-      await s.close();
-    }
+    });
   });
 });

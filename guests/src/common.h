@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "wasi_http_v1.h"
 
@@ -61,6 +62,12 @@ static inline bool read_to_end(streams_input_stream_t in, uint64_t *count, uint6
       wait_readable(in);
     }
   }
+}
+
+/* Sleeps `ms` milliseconds (nanosleep: WASI poll_oneoff on a clock). */
+static inline void sleep_ms(uint64_t ms) {
+  struct timespec pause = {.tv_sec = (time_t)(ms / 1000), .tv_nsec = (long)(ms % 1000) * 1000000};
+  nanosleep(&pause, NULL);
 }
 
 /* Sets a response of `status` with these headers and returns its body stream, or 0. */

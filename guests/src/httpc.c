@@ -41,7 +41,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "common.h"
 
@@ -579,11 +578,6 @@ static void forward_body(types_incoming_stream_t in) {
 /* ------------------------------------------------------------------ */
 /* main                                                               */
 /* ------------------------------------------------------------------ */
-
-static void sleep_ms(int64_t ms) {
-  struct timespec pause = {ms / 1000, (ms % 1000) * 1000000};
-  nanosleep(&pause, NULL);
-}
 
 /*
  * Lets go of the exchange before its body ended, then sleeps: the host must

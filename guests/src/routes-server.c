@@ -72,17 +72,6 @@ static uint64_t query_or(const proxy_string_t *query, const char *name,
   return query_number(query, name, &v) ? v : fallback;
 }
 
-static void sleep_ms(uint64_t ms) {
-  struct timespec pause = {.tv_sec = (time_t)(ms / 1000), .tv_nsec = (long)(ms % 1000) * 1000000};
-  nanosleep(&pause, NULL);
-}
-
-/* Sets the response (status, headers) and returns its body stream, 0 on failure. */
-static types_outgoing_stream_t start(http_response_outparam_t out, unsigned status,
-                                     entry_t *entries, size_t n) {
-  return start_response(out, (uint16_t)status, entries, n);
-}
-
 static bool write_bytes(types_outgoing_stream_t body, const void *ptr, size_t len) {
   streams_list_u8_t buf = {(uint8_t *)ptr, len};
   uint64_t written;
@@ -95,7 +84,7 @@ static bool write_text(types_outgoing_stream_t body, const char *text) {
 
 /* status + text body, no headers */
 static void reply(http_response_outparam_t out, unsigned status, const char *text) {
-  types_outgoing_stream_t body = start(out, status, NULL, 0);
+  types_outgoing_stream_t body = start_response(out, status, NULL, 0);
   if (body != 0 && write_text(body, text)) {
     types_finish_outgoing_stream(body, NULL);
   }
@@ -129,7 +118,7 @@ static void route_bytes(http_response_outparam_t out, const proxy_string_t *quer
   entry_t content_length;
   set_entry(&content_length, "content-length", length);
   bool cl = query_or(query, "cl", 0) == 1;
-  types_outgoing_stream_t body = start(out, 200, &content_length, cl ? 1 : 0);
+  types_outgoing_stream_t body = start_response(out, 200, &content_length, cl ? 1 : 0);
   if (body == 0) {
     return;
   }
@@ -148,7 +137,7 @@ static void route_bytes(http_response_outparam_t out, const proxy_string_t *quer
 }
 
 static void route_trailers(http_response_outparam_t out) {
-  types_outgoing_stream_t body = start(out, 200, NULL, 0);
+  types_outgoing_stream_t body = start_response(out, 200, NULL, 0);
   if (body == 0 || !write_text(body, "body\n")) {
     return;
   }
@@ -167,7 +156,7 @@ static void route_headers(http_response_outparam_t out) {
   set_entry(&entries[1], "x-multi", "b");
   set_entry(&entries[2], "Set-Cookie", "c=1");
   set_entry(&entries[3], "Set-Cookie", "d=2");
-  types_outgoing_stream_t body = start(out, 200, entries, 4);
+  types_outgoing_stream_t body = start_response(out, 200, entries, 4);
   if (body != 0 && write_text(body, "ok\n")) {
     types_finish_outgoing_stream(body, NULL);
   }
@@ -176,7 +165,7 @@ static void route_headers(http_response_outparam_t out) {
 static void route_slow_write(http_response_outparam_t out, const proxy_string_t *query) {
   uint64_t n = query_or(query, "n", 5);
   uint64_t ms = query_or(query, "ms", 200);
-  types_outgoing_stream_t body = start(out, 200, NULL, 0);
+  types_outgoing_stream_t body = start_response(out, 200, NULL, 0);
   if (body == 0) {
     return;
   }

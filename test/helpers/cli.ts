@@ -10,15 +10,22 @@ export interface CliResult {
   readonly raw: Buffer;
 }
 
+/** How {@link wasirun} treats the process. */
+export interface RunControl {
+  /** Kill a run that takes longer (its code is then null), so a hang fails the test instead of stalling it. */
+  readonly timeoutMs?: number;
+  /** Leave stdout and stderr unread this long, so their pipes fill up. */
+  readonly readDelayMs?: number;
+}
+
 /**
  * Runs `wasirun ARGS` as a user would, in its own process; `env` adds
- * variables, or removes them (undefined). A run past `timeoutMs` is killed
- * (its code is then null), so a hang fails the test instead of stalling it.
+ * variables, or removes them (undefined).
  */
 export function wasirun(
   args: readonly string[],
   env: Record<string, string | undefined> = {},
-  timeoutMs?: number,
+  { timeoutMs, readDelayMs }: RunControl = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const merged = Object.entries({ ...process.env, ...env }).filter(([, v]) => v !== undefined);
@@ -28,8 +35,12 @@ export function wasirun(
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout.on('data', (c: Buffer) => out.push(c));
-    child.stderr.on('data', (c: Buffer) => err.push(c));
+    const read = (): void => {
+      child.stdout.on('data', (c: Buffer) => out.push(c));
+      child.stderr.on('data', (c: Buffer) => err.push(c));
+    };
+    if (readDelayMs === undefined) read();
+    else setTimeout(read, readDelayMs);
     child.on('error', reject);
     child.on('close', (code) => {
       const raw = Buffer.concat(out);
@@ -47,20 +58,7 @@ export async function run(args: readonly string[], env: Record<string, string> =
 
 /** Runs the command with stdout and stderr pipes nobody reads for `delayMs`, so they fill up. */
 export function runWithSlowReader(args: readonly string[], delayMs: number): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args]);
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    setTimeout(() => {
-      child.stdout.on('data', (c: Buffer) => out.push(c));
-      child.stderr.on('data', (c: Buffer) => err.push(c));
-    }, delayMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const raw = Buffer.concat(out);
-      resolve({ code, stdout: raw.toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), raw });
-    });
-  });
+  return wasirun(args, {}, { readDelayMs: delayMs });
 }
 
 /** `s` with the characters special in a regular expression escaped. */

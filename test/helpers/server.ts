@@ -50,6 +50,20 @@ export async function startServer(path: string, options: ListenOptions = {}): Pr
   };
 }
 
+/** Runs `body` against a fresh server, closing it afterwards, whatever happens. */
+export async function withServer(
+  path: string,
+  options: ListenOptions,
+  body: (s: TestServer) => Promise<void>,
+): Promise<void> {
+  const s = await startServer(path, options);
+  try {
+    await body(s);
+  } finally {
+    await s.close();
+  }
+}
+
 /** A whole response as the client saw it. */
 export interface Reply {
   readonly status: number;
