@@ -150,6 +150,20 @@ void describe('serving: error values and missing responses', () => {
     }
   });
 
+  void it('should answer 500 for a header Node refuses, and give back the ring space of the body already written', async () => {
+    await withServer(routes, { workers: 1, handlerTimeoutMs: 10_000 }, async (s) => {
+      const bad = await request(`${s.url}/bytes?size=2000000&bad=1`);
+      assert.equal(bad.status, 500);
+      assert.match(bad.text, /not valid HTTP/);
+      // 6 MB more through the same instance's 4 MiB ring: lent space that was never given back would stall it.
+      for (let i = 0; i < 3; i++) {
+        const r = await request(`${s.url}/bytes?size=2000000`);
+        assert.equal(r.status, 200, r.text);
+        assert.deepEqual(r.body, pattern(0, 2_000_000));
+      }
+    });
+  });
+
   void it('should answer 500 saying so when handle returns without a response', async () => {
     await withServer(noResponse, { workers: 1 }, async (s) => {
       const r = await request(`${s.url}/`, { method: 'POST', body: 'ignored' });

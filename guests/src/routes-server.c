@@ -7,8 +7,10 @@
  *   /trap                traps
  *   /sleep?ms=T          sleeps T ms (default 0), then 200 "slept T\n"
  *   /error               set-response-outparam(err(protocol-error "upstream said no"))
- *   /bytes?size=N[&cl=1] 200 with N bytes (default 0), byte i = i % 251, in
- *                        64 KiB writes; cl=1 adds "content-length: N"
+ *   /bytes?size=N[&cl=1][&bad=1]
+ *                        200 with N bytes (default 0), byte i = i % 251, in
+ *                        64 KiB writes; cl=1 adds "content-length: N", bad=1
+ *                        "x-bad: a<LF>b", which is not valid HTTP
  *   /trailers            200 "body\n", then trailers x-checksum: abc,
  *                        x-count: 1, x-count: 2
  *   /headers             200 "ok\n" with headers x-multi: a, x-multi: b,
@@ -115,10 +117,15 @@ static void route_bytes(http_response_outparam_t out, const proxy_string_t *quer
   uint64_t size = query_or(query, "size", 0);
   char length[32];
   snprintf(length, sizeof length, "%" PRIu64, size);
-  entry_t content_length;
-  set_entry(&content_length, "content-length", length);
-  bool cl = query_or(query, "cl", 0) == 1;
-  types_outgoing_stream_t body = start_response(out, 200, &content_length, cl ? 1 : 0);
+  entry_t headers[2];
+  size_t n_headers = 0;
+  if (query_or(query, "cl", 0) == 1) {
+    set_entry(&headers[n_headers++], "content-length", length);
+  }
+  if (query_or(query, "bad", 0) == 1) {
+    set_entry(&headers[n_headers++], "x-bad", "a\nb");
+  }
+  types_outgoing_stream_t body = start_response(out, 200, headers, n_headers);
   if (body == 0) {
     return;
   }

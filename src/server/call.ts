@@ -110,10 +110,14 @@ export class ServerCall implements IncomingCall {
   private async stream(status: number, raw: string[], body: OutgoingBody): Promise<void> {
     const { res } = this;
     try {
-      body.lend();
       for await (const chunk of body.drain()) {
         res.cork();
-        if (!res.headersSent) res.writeHead(status, raw);
+        if (!res.headersSent) {
+          res.writeHead(status, raw);
+          // Writes lend their ring space only from here: a head Node refuses (a header value with a
+          // newline, say) must not leave a lent chunk nobody gives back.
+          body.lend();
+        }
         let room = this.send(chunk);
         for (const more of body.takeChunks()) room = this.send(more);
         if (body.ended) this.end(status, raw, body);
