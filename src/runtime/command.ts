@@ -85,9 +85,11 @@ export function openIoSide(
  */
 export async function runCommand(mod: GuestModule, options: RunOptions = {}): Promise<number> {
   const { sab, session, io } = openIoSide(options);
-  const worker = startGuestWorker(guestInit(mod, options, sab));
-  // Commands are clients: the HTTP client loads while the guest starts, not at its first request.
-  preloadUndici().catch(() => undefined);
+  const init = guestInit(mod, options, sab);
+  const worker = startGuestWorker(init);
+  // A command speaking wasi-http is a client: its HTTP client loads while the guest starts, not at
+  // its first request. One without the imports never needs it (and would wait for it at exit).
+  if (init.http) preloadUndici().catch(() => undefined);
   try {
     const report = await new Promise<WorkerReport>((resolve, reject) => {
       worker.once('message', resolve);
