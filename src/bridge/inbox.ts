@@ -9,13 +9,12 @@ const slots = (sab: SharedArrayBuffer): Codec[] =>
 
 /**
  * The I/O thread's side of a serving instance's inbox (see {@link Inbox}):
- * fills slots in order, and takes back the most recently filled one.
+ * fills slots in order, and takes back the most recently filled one (its
+ * caller, which knows which slots hold what, names it).
  */
 export class InboxWriter {
   private readonly ctl: Int32Array;
   private readonly slots: Codec[];
-  /** Slots filled and not known to be taken, oldest first. */
-  private filled: number[] = [];
   private nextSlot = 0;
 
   constructor(sab: SharedArrayBuffer) {
@@ -34,7 +33,6 @@ export class InboxWriter {
       throw err;
     }
     Atomics.store(this.ctl, Ctl.Inbox + slot, Inbox.Filled);
-    this.filled.push(slot);
     this.nextSlot = (slot + 1) % INBOX_SLOTS;
     return slot;
   }
@@ -44,18 +42,10 @@ export class InboxWriter {
     return Atomics.load(this.ctl, Ctl.Inbox + slot) === Inbox.Filled;
   }
 
-  /** The guest took the oldest message. */
-  taken(): void {
-    this.filled.shift();
-  }
-
-  /** Takes back the newest message unless the guest already took it; true when it did. */
-  revoke(): boolean {
-    const slot = this.filled.at(-1);
-    if (slot === undefined) return false;
+  /** Takes back the message in `slot`, the newest one put, unless the guest already took it; true when it did. */
+  revoke(slot: number): boolean {
     if (Atomics.compareExchange(this.ctl, Ctl.Inbox + slot, Inbox.Filled, Inbox.Empty) !== Inbox.Filled)
       return false;
-    this.filled.pop();
     this.nextSlot = slot;
     return true;
   }

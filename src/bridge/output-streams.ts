@@ -7,7 +7,7 @@ import { Op } from './ops.js';
 const PIECE = 1024 * 1024;
 
 /** What the guest thread knows of a body it writes, to answer `write` without waiting. */
-interface Writing {
+export interface Writing {
   written: number;
   handedOver: boolean;
   closed: boolean;
@@ -65,7 +65,19 @@ export class OutputStreams {
     fill: (into: Buffer, at: number, offset: number, n: number) => void,
   ): number {
     const body = this.writable(id);
-    if (!body) return 0;
+    return body ? this.writeTo(id, body, total, fill) : 0;
+  }
+
+  /**
+   * {@link write} to a body {@link writable} already gave: no call is made
+   * first, so bytes `fill` copies from the reply area are still there.
+   */
+  writeTo(
+    id: number,
+    body: Writing,
+    total: number,
+    fill: (into: Buffer, at: number, offset: number, n: number) => void,
+  ): number {
     let done = 0;
     do {
       const n = Math.min(total - done, PIECE);

@@ -6,7 +6,7 @@ import type { RequestOptions } from '../engine/io/transport.js';
 import { Codec } from './codec.js';
 import type { GuestEnd } from './guest-end.js';
 import { InputStreams, type ReadResult } from './input-streams.js';
-import { OutputStreams } from './output-streams.js';
+import { OutputStreams, type Writing } from './output-streams.js';
 import { REPLY_AREA, type LocalBodies } from './local-bodies.js';
 import type { InboxReader } from './inbox.js';
 import { decodeRequestHead } from './request-head.js';
@@ -131,24 +131,25 @@ export class Remote {
   }
 
   /** Writes bytes the guest thread holds to `out`; false when the body refused some. */
-  private writeHeld(out: number, bytes: Uint8Array): boolean {
+  private writeHeld(out: number, body: Writing, bytes: Uint8Array): boolean {
     if (bytes.length === 0) return true;
-    const n = this.outWrite(out, bytes.length, (into, at, offset, len) => {
+    const n = this.output.writeTo(out, body, bytes.length, (into, at, offset, len) => {
       into.set(bytes.subarray(offset, offset + len), at);
     });
     return n === bytes.length;
   }
 
   splice(out: number, src: number, max: bigint): { count: bigint; end: boolean } | undefined {
-    if (!this.output.writable(out)) return undefined;
+    const body = this.output.writable(out);
+    if (!body) return undefined;
     this.input.settle();
     const local = this.local.read(src, max);
     if (local)
-      return this.writeHeld(out, local.bytes)
+      return this.writeHeld(out, body, local.bytes)
         ? { count: BigInt(local.bytes.length), end: local.end }
         : undefined;
     const held = this.local.takeRest(src)?.bytes ?? new Uint8Array(0);
-    if (!this.writeHeld(out, held)) return undefined;
+    if (!this.writeHeld(out, body, held)) return undefined;
     const rest = BigInt(capRead(max) - held.length);
     this.end.begin(Op.Splice).u32(out).u32(src).u64(rest);
     const moved = counted(this.call());
@@ -156,10 +157,11 @@ export class Remote {
   }
 
   forward(out: number, src: number): bigint | undefined {
-    if (!this.output.writable(out)) return undefined;
+    const body = this.output.writable(out);
+    if (!body) return undefined;
     this.input.settle();
     const held = this.local.takeRest(src);
-    if (held && !this.writeHeld(out, held.bytes)) return undefined;
+    if (held && !this.writeHeld(out, body, held.bytes)) return undefined;
     const count = BigInt(held?.bytes.length ?? 0);
     if (held?.end || this.local.whole(src)) return count;
     this.end.begin(Op.Forward).u32(out).u32(src);

@@ -119,7 +119,8 @@ export class ServingInstance {
 
   /** Takes back the newest call in the inbox, if the guest has not taken it yet (for an instance that is idle). */
   revoke(): ServerCall | undefined {
-    if (this.next.length === 0 || !this.inbox.revoke()) return undefined;
+    const newest = this.next.at(-1);
+    if (!newest || !this.inbox.revoke(newest.slot)) return undefined;
     return this.next.pop()?.call;
   }
 
@@ -127,7 +128,6 @@ export class ServingInstance {
   private took(token: number): IncomingCall {
     const next = this.next.shift();
     if (next?.token !== token) throw new Error(`instance ${this.index} took a request it was not given`);
-    this.inbox.taken();
     this.start(next.call);
     this.events.took(this);
     return next.call;

@@ -20,6 +20,8 @@ export class PrefetchSlots {
   private readonly requests: (Request | undefined)[] = new Array<Request | undefined>(PREFETCH_SLOTS);
   /** Bodies whose latest fill the guest has not followed with a new request: it holds bytes to read. */
   private readonly unread = new Set<IncomingBody>();
+  /** The body each slot was last filled for. */
+  private readonly filled: (IncomingBody | undefined)[] = new Array<IncomingBody | undefined>(PREFETCH_SLOTS);
 
   constructor(sab: SharedArrayBuffer) {
     this.ctl = controlWords(sab);
@@ -29,6 +31,7 @@ export class PrefetchSlots {
   request(body: IncomingBody, step: number, slot: number, token: number): void {
     if (slot < 0 || slot >= PREFETCH_SLOTS) throw new Error(`no prefetch slot ${slot}`);
     this.unread.delete(body);
+    this.filled[slot] = undefined;
     const request = { body, token };
     this.requests[slot] = request;
     void body.waitFor(step).then(() => {
@@ -38,9 +41,15 @@ export class PrefetchSlots {
     });
   }
 
-  /** The slot's fill will not happen, unless it already has. */
+  /**
+   * The slot's fill will not happen, unless it already has; either way the
+   * guest takes what it brought, and its own readiness covers those bytes.
+   */
   stop(slot: number): void {
     this.requests[slot] = undefined;
+    const body = this.filled[slot];
+    this.filled[slot] = undefined;
+    if (body) this.unread.delete(body);
   }
 
   /** The body is gone, or its call is over: no fill for it any more. */
@@ -67,6 +76,7 @@ export class PrefetchSlots {
       buf.writeUInt32LE(body.exhausted ? 1 : 0, 4);
       buf.writeUInt32LE(n, 8);
       this.unread.add(body);
+      this.filled[slot] = body;
     }
     Atomics.store(this.ctl, Ctl.Prefetched + slot, token);
     if (Atomics.load(this.ctl, Ctl.PrefetchAwaited) === 1) Atomics.notify(this.ctl, Ctl.Prefetched + slot);
