@@ -15,7 +15,7 @@ import {
 
 /** Bounds of the guest's spin while it waits for an answer, in µs. */
 const SPIN_MIN_US = 0;
-export const GUEST_SPIN_MAX_US = 100;
+const GUEST_SPIN_MAX_US = 100;
 
 /**
  * The guest thread's end of the channel. One-way messages are appended to
@@ -38,7 +38,7 @@ export class GuestEnd {
   /** `maxSpinUs` bounds the spin before sleeping; 0 never spins (for measuring what waking costs). */
   constructor(
     readonly sab: SharedArrayBuffer,
-    private readonly maxSpinUs = GUEST_SPIN_MAX_US,
+    readonly maxSpinUs = GUEST_SPIN_MAX_US,
   ) {
     this.ctl = controlWords(sab);
     this.ring = new Codec(ringArea(sab));

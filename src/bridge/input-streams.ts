@@ -27,7 +27,7 @@ export class InputStreams {
     private readonly end: GuestEnd,
     private readonly call: () => Codec,
   ) {
-    this.prefetch = new Prefetcher(end, end.sab);
+    this.prefetch = new Prefetcher(end);
   }
 
   read(id: number, max: number): ReadResult | undefined {
@@ -95,7 +95,7 @@ export class InputStreams {
     this.settle();
     const local = this.local.read(id, max);
     if (local) return { count: BigInt(local.bytes.length), end: local.end };
-    const held = BigInt(this.local.takeRest(id)?.bytes.length ?? 0);
+    const held = BigInt(this.local.discardRest(id));
     this.end
       .begin(Op.InSkip)
       .u32(id)

@@ -13,7 +13,6 @@ import {
   replyArea,
   ringArea,
 } from './layout.js';
-import { Op } from './ops.js';
 
 /** Every end in use on this thread, for {@link pollChannels}. */
 const live = new Set<IoEnd>();
@@ -27,8 +26,12 @@ export function pollChannels(): void {
   for (const end of live) end.poll();
 }
 
-/** Writes an answer into the reply area. */
-export type Reply = (reply: Codec) => void;
+/**
+ * Writes an answer into the reply area. A `batched` one (the next request
+ * for a serving guest) wakes a sleeping guest only once this turn of the
+ * event loop is over (see `waker.ts`).
+ */
+export type Reply = ((reply: Codec) => void) & { readonly batched?: true };
 
 /**
  * Serves one message: decode its arguments from `args` at once (the ring
@@ -43,7 +46,7 @@ export type OperationHandler = (op: number, args: Codec, lend: () => Release) =>
 const BATCH = 256;
 /** Bounds of the I/O thread's spin when the ring is empty, in µs: it has sockets to serve too. */
 const IO_SPIN_MIN_US = 0;
-export const IO_SPIN_MAX_US = 50;
+const IO_SPIN_MAX_US = 50;
 
 /**
  * The I/O thread's end of the channel: consumes the ring in order without
@@ -174,7 +177,7 @@ export class IoEnd {
     this.busy = true;
     result.then(
       (write) => {
-        if (isCall) this.reply(write, op === Op.NextCall);
+        if (isCall) this.reply(write);
         this.resume();
       },
       (err: unknown) => {
@@ -228,8 +231,8 @@ export class IoEnd {
     this.held.pass(this.head);
   }
 
-  /** Answers the call; `batched` wakes a sleeping guest only once this turn of the event loop is over. */
-  private reply(write: Reply, batched = false): void {
+  /** Answers the call (a {@link Reply} says whether the wake-up is batched). */
+  private reply(write: Reply): void {
     const failure = this.failure;
     if (failure !== undefined) {
       this.failure = undefined;
@@ -242,7 +245,7 @@ export class IoEnd {
       this.fail(err instanceof Error ? err.message : String(err));
       return;
     }
-    if (!this.stopped) this.waker.answered(batched);
+    if (!this.stopped) this.waker.answered(write.batched);
   }
 
   private fail(message: string): void {

@@ -44,7 +44,7 @@ export const Inbox = { Empty: 0, Filled: 1, Taking: 2 } as const;
 
 const CONTROL_BYTES = 128;
 /** The largest answer: a 1 MiB read plus its header, with room to spare. */
-export const REPLY_BYTES = 1024 * 1024 + 64 * 1024;
+const REPLY_BYTES = 1024 * 1024 + 64 * 1024;
 /** Room for a few 1 MiB writes in flight: the bound on what a guest can queue. */
 export const RING_BYTES = 4 * 1024 * 1024;
 /** A message's header: length (padded to 8), operation, flags. */
@@ -68,9 +68,9 @@ export const PREFETCH_SLOTS = 2;
 export const PREFETCH_HEADER = 16;
 export const PREFETCH_SLOT_BYTES = PREFETCH_HEADER + 1024 * 1024;
 
-export const REPLY_OFFSET = CONTROL_BYTES;
+const REPLY_OFFSET = CONTROL_BYTES;
 export const INBOX_OFFSET = REPLY_OFFSET + REPLY_BYTES;
-export const RING_OFFSET = INBOX_OFFSET + INBOX_BYTES;
+const RING_OFFSET = INBOX_OFFSET + INBOX_BYTES;
 export const PREFETCH_OFFSET = RING_OFFSET + RING_BYTES;
 
 export function createChannelBuffer(): SharedArrayBuffer {

@@ -93,6 +93,15 @@ export class LocalBodies {
     return { bytes, end: body.end };
   }
 
+  /** Lets go of the bytes held and not read yet (a skip past them); how many there were. */
+  discardRest(id: number): number {
+    const body = this.bodies.get(id);
+    if (!body) return 0;
+    const n = body.bytes.length - body.at;
+    body.at = body.bytes.length;
+    return n;
+  }
+
   /** Whether a poll of the body is answered here: bytes are held, or it has ended. */
   ready(id: number): boolean {
     const body = this.bodies.get(id);

@@ -1,5 +1,5 @@
 import type { Codec } from './codec.js';
-import { GUEST_SPIN_MAX_US, type GuestEnd } from './guest-end.js';
+import type { GuestEnd } from './guest-end.js';
 import { Ctl, PREFETCH_HEADER, PREFETCH_SLOTS, controlWords, prefetchSlots } from './layout.js';
 import { Op, Status } from './ops.js';
 import { SpinBudget, waitUntil } from './spin.js';
@@ -34,14 +34,12 @@ export class Prefetcher {
   private flight: Flight | undefined;
   private nextSlot = 0;
   private token = 0;
-  private readonly spin = new SpinBudget(0, GUEST_SPIN_MAX_US);
+  private readonly spin: SpinBudget;
 
-  constructor(
-    private readonly end: GuestEnd,
-    sab: SharedArrayBuffer,
-  ) {
-    this.ctl = controlWords(sab);
-    this.slots = prefetchSlots(sab);
+  constructor(private readonly end: GuestEnd) {
+    this.ctl = controlWords(end.sab);
+    this.slots = prefetchSlots(end.sab);
+    this.spin = new SpinBudget(0, end.maxSpinUs);
   }
 
   /** The slot the next request fills: whatever is viewed there must be copied out first. */

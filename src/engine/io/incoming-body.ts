@@ -122,14 +122,17 @@ export class IncomingBody {
     return n;
   }
 
-  /** The whole body, when all of it has arrived and is at most `max` bytes: taken out, with its trailers. */
-  takeWhole(max: number): { bytes: Buffer; trailers: FieldEntry[] | undefined } | undefined {
+  /**
+   * The whole body, when all of it has arrived and is at most `max` bytes:
+   * taken out into `buf` at `at`; its length and trailers.
+   */
+  takeWholeInto(
+    buf: Uint8Array,
+    at: number,
+    max: number,
+  ): { length: number; trailers: FieldEntry[] | undefined } | undefined {
     if (!this.ended || this.error || this.dropped || this.buffered > max) return undefined;
-    const bytes = Buffer.concat(this.chunks).subarray(this.offset);
-    this.chunks = [];
-    this.offset = 0;
-    this.buffered = 0;
-    return { bytes, trailers: this.trailers };
+    return { length: this.takeInto(buf, at, max, 0), trailers: this.trailers };
   }
 
   /** Discards the rest of the body, waits for its end and returns its trailers. */

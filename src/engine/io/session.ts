@@ -204,14 +204,16 @@ export class IoSession extends SessionResources {
     exchange.taken = true;
     const { status, headers, body } = outcome.val;
     this.incoming.set(bodyId, body);
-    // A small body that has all arrived comes along: the guest reads it without another call.
-    const whole = body.takeWhole(WHOLE_BODY_BYTES);
     return (r) => {
-      r.u32(FutureState.Ok)
-        .u32(status)
-        .entries(headers)
-        .u32(whole ? 1 : 0);
-      if (whole) r.bytes(whole.bytes).entries(whole.trailers);
+      r.u32(FutureState.Ok).u32(status).entries(headers);
+      // A small body that has all arrived comes along (after a flag and its length), straight
+      // from the body's chunks: the guest reads it without another call.
+      const whole = body.takeWholeInto(r.buf, r.pos + 8, WHOLE_BODY_BYTES);
+      r.u32(whole ? 1 : 0);
+      if (whole) {
+        r.reserve(whole.length);
+        r.entries(whole.trailers);
+      }
     };
   }
 
@@ -244,6 +246,6 @@ export class IoSession extends SessionResources {
     if (!this.options.calls) throw new Error('this instance does not serve');
     const call = await this.options.calls();
     this.beginCall(call, bodyId, outparamId);
-    return (r) => encodeRequestHead(r, call.head);
+    return Object.assign((r: Codec) => encodeRequestHead(r, call.head), { batched: true as const });
   }
 }

@@ -30,9 +30,12 @@ const certificatesIn = (path: string | undefined): string[] | undefined => {
 
 /** The first system bundle there is, and `NODE_EXTRA_CA_CERTS` (a context that adds certificates no longer reads it). */
 function certificates(): string[] {
-  const system =
-    [process.env.SSL_CERT_FILE, ...SYSTEM_BUNDLES].map(certificatesIn).find((c) => c !== undefined) ?? [];
-  return [...system, ...(certificatesIn(process.env.NODE_EXTRA_CA_CERTS) ?? [])];
+  const extra = certificatesIn(process.env.NODE_EXTRA_CA_CERTS) ?? [];
+  for (const path of [process.env.SSL_CERT_FILE, ...SYSTEM_BUNDLES]) {
+    const system = certificatesIn(path);
+    if (system) return [...system, ...extra];
+  }
+  return extra;
 }
 
 /**
