@@ -1,64 +1,14 @@
 import assert from 'node:assert/strict';
-import { closeSync, openSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { loadModule, runCommand, WasirunError, type RunOptions } from '../src/index.js';
 import { UNTOUCHED, words } from './helpers/abi.js';
-import { tempDir } from './helpers/paths.js';
-import { compileWat, escapeBytes, i32s, le32 } from './helpers/wat.js';
+import { assertExit, PRINT_AND_CHECK, run, text, WASI_IMPORTS } from './helpers/adversarial.js';
+import { i32s, le32 } from './helpers/wat.js';
 
 /*
  * Exactly what the host writes into guest memory, per the ABI table of
  * ABI-v1.md: sizes, offsets, whole u32 words for tags and bools, lists
  * allocated through cabi_realloc, and flattened parameters.
  */
-
-/* In-process runs of WAT guests. */
-
-const tmp = tempDir('wasirun-abi-');
-let runs = 0;
-
-/** Runs WAT in this process with stdout and stderr in temp files; a trap fails the test. */
-async function run(
-  source: string,
-  options: Omit<RunOptions, 'stdout' | 'stderr'> = {},
-): Promise<{ stdout: Buffer; stderr: string }> {
-  const mod = await loadModule(await compileWat(source));
-  const n = ++runs;
-  const outPath = join(tmp, `${n}.out`);
-  const errPath = join(tmp, `${n}.err`);
-  const stdout = openSync(outPath, 'w');
-  const stderr = openSync(errPath, 'w');
-  let code: number;
-  try {
-    code = await runCommand(mod, { ...options, stdout, stderr });
-  } catch (err) {
-    if (err instanceof WasirunError) assert.fail(`the guest trapped: ${err.message}`);
-    throw err;
-  } finally {
-    closeSync(stdout);
-    closeSync(stderr);
-  }
-  const out = { stdout: readFileSync(outPath), stderr: readFileSync(errPath, 'utf8') };
-  assert.equal(code, 0, `exit code; stderr: ${out.stderr}`);
-  return out;
-}
-
-const data = (at: number, bytes: Uint8Array | string): string =>
-  `(data (i32.const ${at}) "${escapeBytes(typeof bytes === 'string' ? Buffer.from(bytes) : bytes)}")`;
-
-/** fd_write of [ptr, ptr + len) to stdout, iovec at 0x40; and proc_exit(code) unless ok. */
-const PRINT_AND_CHECK = `
-  (func $print (param $ptr i32) (param $len i32)
-    (i32.store (i32.const 0x40) (local.get $ptr))
-    (i32.store (i32.const 0x44) (local.get $len))
-    (drop (call $fd_write (i32.const 1) (i32.const 0x40) (i32.const 1) (i32.const 0x48))))
-  (func $check (param $ok i32) (param $code i32)
-    (if (i32.eqz (local.get $ok)) (then (call $proc_exit (local.get $code)))))`;
-
-const WASI_IMPORTS = `
-  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
-  (import "wasi_snapshot_preview1" "proc_exit" (func $proc_exit (param i32)))`;
 
 void describe('a return pointer of 0', () => {
   /*
@@ -89,9 +39,9 @@ void describe('a return pointer of 0', () => {
     (global.set $heap (i32.add (local.get $p) (local.get $size)))
     (local.get $p))
   ${PRINT_AND_CHECK}
-  ${data(0, '????????????????')}
-  ${data(0x100, 'x-a1x-btwox-a333X-A')}
-  ${data(0x200, le32(0x100, 3, 0x103, 1, 0x104, 3, 0x107, 3, 0x10a, 3, 0x10d, 3))}
+  ${text(0, '????????????????')}
+  ${text(0x100, 'x-a1x-btwox-a333X-A')}
+  ${text(0x200, le32(0x100, 3, 0x103, 1, 0x104, 3, 0x107, 3, 0x10a, 3, 0x10d, 3))}
   ;; prints memory[0..16), then the list at 0/4 of n strings per element of size 8 * n
   (func $dump (param $strings i32)
     (local $arr i32) (local $len i32) (local $i i32)
@@ -118,7 +68,8 @@ void describe('a return pointer of 0', () => {
     (call $print (i32.const 0x800) (i32.sub (global.get $log) (i32.const 0x800)))))`;
 
   void it('should write ptr and len at address 0 and the lists through cabi_realloc', async () => {
-    const { stdout, stderr } = await run(GUEST);
+    const o = await run(GUEST);
+    const [stdout, stderr] = [assertExit(o), o.stderr];
     assert.equal(stderr, '');
     const fill = Buffer.alloc(8, UNTOUCHED);
     const get = Buffer.concat([
@@ -188,7 +139,7 @@ void describe('flattened parameters', () => {
   ${WASI_IMPORTS}
   (memory (export "memory") 1)
   ${PRINT_AND_CHECK}
-  ${data(0x100, '/p?q=1PROPFINDftpexample.com')}
+  ${text(0x100, '/p?q=1PROPFINDftpexample.com')}
   (func (export "_start")
     (local $headers i32) (local $req i32)
     (local.set $headers (call $new_fields (i32.const 0) (i32.const 0)))
@@ -208,7 +159,8 @@ void describe('flattened parameters', () => {
       .join('\n    ')}))`;
 
   void it('should ignore the payload slots of cases not taken, and read those of cases taken', async () => {
-    const { stdout, stderr } = await run(GUEST, { trace: true });
+    const o = await run(GUEST, { trace: true });
+    const [stdout, stderr] = [assertExit(o), o.stderr];
     const [headers, ...handles] = words(stdout, stdout.length / 4);
     assert.equal(handles.length, requests.length);
     const made = stderr.split('\n').filter((l) => l.startsWith('wasirun trace: types.new-outgoing-request('));

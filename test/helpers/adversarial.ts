@@ -89,6 +89,20 @@ interface GuestText {
   readonly pages?: number;
 }
 
+/** WASI's fd_write and proc_exit, which every test guest imports. */
+export const WASI_IMPORTS = `
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $proc_exit (param i32)))`;
+
+/** `$print(ptr, len)`: fd_write to stdout, iovec at 0x40; `$check(ok, code)`: proc_exit(code) unless ok. */
+export const PRINT_AND_CHECK = `
+  (func $print (param $ptr i32) (param $len i32)
+    (i32.store (i32.const 0x40) (local.get $ptr))
+    (i32.store (i32.const 0x44) (local.get $len))
+    (drop (call $fd_write (i32.const 1) (i32.const 0x40) (i32.const 1) (i32.const 0x48))))
+  (func $check (param $ok i32) (param $code i32)
+    (if (i32.eqz (local.get $ok)) (then (call $proc_exit (local.get $code)))))`;
+
 /**
  * A command module: the v1 imports it names, WASI's fd_write and proc_exit,
  * `memory`, `_start`, and helpers `$print(ptr, len)` (to stdout, iovec at
@@ -101,16 +115,10 @@ export function wat(g: GuestText): string {
   });
   return `(module
   ${imports.join('\n  ')}
-  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
-  (import "wasi_snapshot_preview1" "proc_exit" (func $proc_exit (param i32)))
+  ${WASI_IMPORTS}
   (memory (export "memory") ${g.pages ?? 1})
   ${g.realloc === false ? '' : (g.realloc ?? alignedBump(0x1000))}
-  (func $print (param $ptr i32) (param $len i32)
-    (i32.store (i32.const 0x40) (local.get $ptr))
-    (i32.store (i32.const 0x44) (local.get $len))
-    (drop (call $fd_write (i32.const 1) (i32.const 0x40) (i32.const 1) (i32.const 0x48))))
-  (func $check (param $ok i32) (param $code i32)
-    (if (i32.eqz (local.get $ok)) (then (call $proc_exit (local.get $code)))))
+  ${PRINT_AND_CHECK}
   ${g.fields ?? ''}
   (func (export "_start") ${g.start}))`;
 }
