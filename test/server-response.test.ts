@@ -34,6 +34,34 @@ const ERRORS_WAT = `(module
           (i32.const 0) (i32.const 0)))))
     (global.set $n (i32.add (global.get $n) (i32.const 1)))))`;
 
+/**
+ * A guest that writes and finishes its body, "whole body\n", before
+ * set-response-outparam, with status 200, 204, 200 for its calls 0, 1, 2.
+ */
+const WHOLE_WAT = `(module
+  (import "types" "new-fields" (func $fields (param i32 i32) (result i32)))
+  (import "types" "new-outgoing-response" (func $response (param i32 i32) (result i32)))
+  (import "types" "outgoing-response-write" (func $body (param i32 i32)))
+  (import "streams" "write" (func $write (param i32 i32 i32 i32)))
+  (import "types" "finish-outgoing-stream" (func $finish (param i32 i32 i32)))
+  (import "types" "set-response-outparam" (func $set (param i32 i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 64) "whole body\\n")
+  (data (i32.const 128) "\\c8\\00\\00\\00\\cc\\00\\00\\00\\c8\\00\\00\\00")
+  (global $n (mut i32) (i32.const 0))
+  (func (export "HTTP#handle") (param $request i32) (param $out i32)
+    (local $response i32) (local $stream i32)
+    (local.set $response
+      (call $response
+        (i32.load (i32.add (i32.const 128) (i32.shl (global.get $n) (i32.const 2))))
+        (call $fields (i32.const 0) (i32.const 0))))
+    (call $body (local.get $response) (i32.const 16))
+    (local.set $stream (i32.load (i32.const 20)))
+    (call $write (local.get $stream) (i32.const 64) (i32.const 11) (i32.const 32))
+    (call $finish (local.get $stream) (i32.const 0) (i32.const 0))
+    (drop (call $set (local.get $out) (i32.const 0) (local.get $response) (i32.const 0) (i32.const 0)))
+    (global.set $n (i32.add (global.get $n) (i32.const 1)))))`;
+
 void describe('serving: the response', () => {
   let s: TestServer;
   before(async () => {
@@ -125,6 +153,34 @@ void describe('serving: the response', () => {
   });
 });
 
+void describe('serving: a whole body', () => {
+  void it('should send a body finished before set-response-outparam with a content-length, in one exchange', async () => {
+    const running = await serve(await loadModule(await compileWat(WHOLE_WAT)), {
+      workers: 1,
+      accessLog: false,
+    });
+    try {
+      const r = await rawExchange(
+        running.url,
+        'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+        5000,
+      );
+      const [head = '', body] = r.received.split('\r\n\r\n');
+      assert.deepEqual(head.split('\r\n').slice(0, 2), ['HTTP/1.1 200 OK', 'content-length: 11']);
+      assert.doesNotMatch(head, /transfer-encoding/i);
+      assert.equal(body, 'whole body\n');
+      const noContent = await request(`${running.url}/`);
+      assert.equal(noContent.status, 204);
+      assert.equal(noContent.headers['content-length'], undefined, 'a 204 has no length');
+      const head2 = await request(`${running.url}/`, { method: 'HEAD' });
+      assert.equal(head2.status, 200);
+      assert.equal(head2.headers['content-length'], undefined, 'a HEAD sends no body, and claims no length');
+    } finally {
+      await running.close();
+    }
+  });
+});
+
 void describe('serving: error values and missing responses', () => {
   void it('should answer 500, 504, 502 and 500 for invalid-url, timeout-error, protocol-error, unexpected-error', async () => {
     const running = await serve(await loadModule(await compileWat(ERRORS_WAT)), {
@@ -144,6 +200,7 @@ void describe('serving: error values and missing responses', () => {
       }
       const returned = await request(`${running.url}/`);
       assert.equal(returned.status, 201, 'the head goes out when handle returns');
+      assert.equal(returned.headers['content-length'], '0', 'an empty body is whole');
       assert.equal(returned.body.length, 0);
     } finally {
       await running.close();

@@ -6,6 +6,9 @@ import { IncomingBody } from '../engine/io/incoming-body.js';
 import type { Chunk, OutgoingBody } from '../engine/io/outgoing-body.js';
 import type { IncomingCall, IncomingRequestHead } from '../engine/io/served.js';
 
+/** The largest body sent whole, with a content-length, when it ended before its head went out; a bigger one streams. */
+const WHOLE_MAX = 64 * 1024;
+
 const STATUS_OF_ERROR: Readonly<Record<string, number>> = { 'timeout-error': 504, 'protocol-error': 502 };
 
 /** Splits a request target into path and query (with its `?`), dropping scheme and authority of an absolute form. */
@@ -24,8 +27,9 @@ function splitTarget(target: string): { path: string; query: string; authority?:
 /**
  * One request being served: the {@link IncomingCall} a guest instance
  * handles, over Node's request and response. The response head goes out at
- * the guest's first write, at its finish, or when `handle` returns; the
- * body streams with backpressure both ways. When the guest fails, the host
+ * the guest's first write, at its finish, or when `handle` returns; a small
+ * body complete by then goes whole, with a content-length, and any other
+ * streams with backpressure both ways. When the guest fails, the host
  * answers instead, or cuts the connection if the head is already out.
  */
 export class ServerCall implements IncomingCall {
@@ -111,6 +115,7 @@ export class ServerCall implements IncomingCall {
     const { res } = this;
     try {
       for await (const chunk of body.drain()) {
+        if (!res.headersSent && body.ended && this.sendWhole(status, raw, body, chunk)) return;
         res.cork();
         if (!res.headersSent) {
           res.writeHead(status, raw);
@@ -124,12 +129,36 @@ export class ServerCall implements IncomingCall {
         res.uncork();
         if (!room && !body.ended) await drained(res);
       }
-      if (!res.writableEnded) this.end(status, raw, body);
+      if (res.headersSent) {
+        if (!res.writableEnded) this.end(status, raw, body);
+      } else if (!this.sendWhole(status, raw, body)) this.end(status, raw, body);
     } catch (err) {
       body.fail(err as Error);
       if (res.headersSent) res.destroy();
       else this.answer(500, `the guest's response is not valid HTTP: ${(err as Error).message}`);
     }
+  }
+
+  /**
+   * A small body that ended before its head went out goes as bare Node sends
+   * a whole body: with a content-length, head and body in one write. Not
+   * when it has trailers, the guest set its own length, or the status or
+   * method has no body: then it keeps the stream's way. Its chunks are
+   * copies, since nothing is lent before the head. False when it does not apply.
+   */
+  private sendWhole(status: number, raw: string[], body: OutgoingBody, first?: Chunk): boolean {
+    if (body.written > WHOLE_MAX || body.trailers) return false;
+    if (status === 204 || status === 304 || this.head.method === 'HEAD') return false;
+    for (let i = 0; i < raw.length; i += 2) if (raw[i]?.toLowerCase() === 'content-length') return false;
+    const rest = body.takeChunks();
+    const chunks = first ? [first, ...rest] : rest;
+    const [only] = chunks;
+    const bytes = chunks.length === 1 && only ? only.bytes : Buffer.concat(chunks.map((c) => c.bytes));
+    this.bytes += bytes.length;
+    raw.push('content-length', String(bytes.length));
+    this.res.writeHead(status, raw);
+    this.res.end(bytes);
+    return true;
   }
 
   /** Writes a chunk of the body; bytes lent from the guest's ring go back once the socket has sent them. */
