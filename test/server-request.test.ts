@@ -112,6 +112,17 @@ void describe('serving: the incoming request as the guest sees it', () => {
     );
   });
 
+  void it('should give a request without a body (GET, or content-length 0) an empty body that has ended', async () => {
+    for (const r of [
+      await request(`${s.url}/none`),
+      await request(`${s.url}/zero`, { method: 'POST', headers: { 'content-length': '0' } }),
+    ]) {
+      assert.equal(line(r.text, 'body-bytes'), '0');
+      assert.equal(line(r.text, 'body-fnv1a64'), fnv1a64(Buffer.alloc(0)));
+      assert.equal(line(r.text, 'trailers'), 'none');
+    }
+  });
+
   void it('should read a body with content-length to its end, with no trailers', async () => {
     const body = pattern(7, 100_000);
     const r = await request(`${s.url}/up`, { method: 'PUT', body });

@@ -1,5 +1,8 @@
 import type { FieldEntry } from '../engine/fields.js';
 
+/** Strings up to this length are tried as ASCII first. */
+const SHORT = 64;
+
 /**
  * A cursor over part of the channel's shared memory: the guest thread encodes
  * messages and decodes answers with it, the I/O thread the other way round.
@@ -61,6 +64,24 @@ export class Codec {
   }
 
   str(s: string): this {
+    // Most strings here (methods, paths, header names and values) are short and ASCII: written by
+    // hand, they cost less than the two calls into C++ of the general way.
+    const n = s.length;
+    const at = this.pos + 4;
+    if (n <= SHORT && at + n <= this.end) {
+      const buf = this.buf;
+      let i = 0;
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        buf[at + i] = c;
+      }
+      if (i === n) {
+        buf.writeUInt32LE(n, at - 4);
+        this.pos = at + n;
+        return this;
+      }
+    }
     const len = Buffer.byteLength(s);
     this.u32(len);
     this.buf.write(s, this.room(len), len, 'utf8');

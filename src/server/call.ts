@@ -1,28 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { TLSSocket } from 'node:tls';
 import { HOP_BY_HOP, toWire, type FieldEntry } from '../engine/fields.js';
 import { decodeRaw } from '../engine/io/exchange.js';
 import { IncomingBody } from '../engine/io/incoming-body.js';
 import type { Chunk, OutgoingBody } from '../engine/io/outgoing-body.js';
 import type { IncomingCall, IncomingRequestHead } from '../engine/io/served.js';
+import { hasBody, requestHead } from './served-head.js';
 
 /** The largest body sent whole, with a content-length, when it ended before its head went out; a bigger one streams. */
 const WHOLE_MAX = 64 * 1024;
 
 const STATUS_OF_ERROR: Readonly<Record<string, number>> = { 'timeout-error': 504, 'protocol-error': 502 };
-
-/** Splits a request target into path and query (with its `?`), dropping scheme and authority of an absolute form. */
-function splitTarget(target: string): { path: string; query: string; authority?: string } {
-  const absolute = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(target);
-  const rest = absolute ? target.slice(absolute[0].length) : target;
-  const q = rest.indexOf('?');
-  const path = q < 0 ? rest : rest.slice(0, q);
-  return {
-    path: path || '/',
-    query: q < 0 ? '' : rest.slice(q),
-    ...(absolute ? { authority: absolute[1] } : {}),
-  };
-}
 
 /**
  * One request being served: the {@link IncomingCall} a guest instance
@@ -40,24 +27,28 @@ export class ServerCall implements IncomingCall {
   /** Response body bytes sent. */
   bytes = 0;
   private settled = false;
-  private responseBody: OutgoingBody | undefined;
+  /** The guest's response, once given. */
+  private out: { status: number; raw: string[]; body: OutgoingBody } | undefined;
   /** Chunks lent to the socket and not yet sent; a closed socket sends none of them. */
   private readonly lent = new Set<() => void>();
 
   constructor(
-    private readonly req: IncomingMessage,
+    req: IncomingMessage,
     readonly res: ServerResponse,
     maxBody: number,
   ) {
-    const { path, query, authority } = splitTarget(req.url ?? '/');
-    this.head = {
-      method: req.method ?? 'GET',
-      path,
-      query,
-      scheme: (req.socket as Partial<TLSSocket>).encrypted ? 'https' : 'http',
-      authority: authority ?? req.headers.host ?? '',
-      headers: decodeRaw(req.rawHeaders),
-    };
+    this.head = requestHead(req);
+    if (hasBody(this.head.headers)) this.receive(req, maxBody);
+    else this.body.end([]);
+    res.on('close', () => {
+      if (!res.writableFinished) this.out?.body.fail(new Error('the client disconnected'));
+      for (const release of this.lent) release();
+      this.lent.clear();
+    });
+  }
+
+  /** Streams the request's body into {@link body}, up to `maxBody` bytes; past it, 413. */
+  private receive(req: IncomingMessage, maxBody: number): void {
     let received = 0;
     this.body.source = { resume: () => req.resume(), abort: () => req.resume() };
     req.on('data', (chunk: Buffer) => {
@@ -80,11 +71,6 @@ export class ServerCall implements IncomingCall {
     req.on('close', () => {
       if (!req.complete) this.body.fail(new Error('the client disconnected'));
     });
-    res.on('close', () => {
-      if (!res.writableFinished) this.responseBody?.fail(new Error('the client disconnected'));
-      for (const release of this.lent) release();
-      this.lent.clear();
-    });
   }
 
   respond(status: number, headers: readonly FieldEntry[], body: OutgoingBody): void {
@@ -93,7 +79,6 @@ export class ServerCall implements IncomingCall {
       return;
     }
     this.settled = true;
-    this.responseBody = body;
     if (!Number.isInteger(status) || status < 200 || status > 999) {
       body.fail(new Error(`invalid status ${status}`));
       const why = status >= 100 && status < 200 ? ', which cannot be the final response' : '';
@@ -103,55 +88,71 @@ export class ServerCall implements IncomingCall {
     const raw = headers
       .filter(([name]) => !HOP_BY_HOP.has(name.toLowerCase()))
       .flatMap(([name, value]) => [name, toWire(value)]);
-    void this.stream(status, raw, body);
+    this.out = { status, raw, body };
+    if (body.ended) this.pump();
+    else if (body.written > 0) queueMicrotask(this.pump);
+    else void body.changed.wait().then(this.pump);
   }
 
   /**
-   * Sends the response as the guest writes it. Whatever is already there
-   * when a chunk is sent goes with it — when the guest wrote and finished in
-   * one go, head, body and end leave in one write to the socket.
+   * Sends the response as the guest writes it: the head and whatever chunks
+   * are there, then again at each change of the body, or once the socket
+   * drained. What has arrived when a chunk is sent goes with it: when the
+   * guest wrote and finished in one go, head, body and end leave in one
+   * write to the socket. A body still open is first sent a microtask later,
+   * after the rest of the messages the guest sent with it.
    */
-  private async stream(status: number, raw: string[], body: OutgoingBody): Promise<void> {
-    const { res } = this;
+  private readonly pump = (): void => {
+    const { res, out } = this;
+    if (!out) return;
+    const { status, raw, body } = out;
     try {
-      for await (const chunk of body.drain()) {
-        if (!res.headersSent && body.ended && this.sendWhole(status, raw, body, chunk)) return;
-        res.cork();
-        if (!res.headersSent) {
-          res.writeHead(status, raw);
-          // Writes lend their ring space only from here: a head Node refuses (a header value with a
-          // newline, say) must not leave a lent chunk nobody gives back.
-          body.lend();
+      if (body.failure) throw body.failure;
+      const chunks = body.takeChunks();
+      if (!res.headersSent) {
+        if (body.ended && this.sendWhole(status, raw, body, chunks)) return;
+        if (chunks.length === 0 && !body.ended) {
+          void body.changed.wait().then(this.pump);
+          return;
         }
-        let room = this.send(chunk);
-        for (const more of body.takeChunks()) room = this.send(more);
-        if (body.ended) this.end(status, raw, body);
-        res.uncork();
-        if (!room && !body.ended) await drained(res);
+        res.cork();
+        res.writeHead(status, raw);
+        // Writes lend their ring space only from here: a head Node refuses (a header value with a
+        // newline, say) must not leave a lent chunk nobody gives back.
+        body.lend();
+      } else {
+        res.cork();
       }
-      if (res.headersSent) {
-        if (!res.writableEnded) this.end(status, raw, body);
-      } else if (!this.sendWhole(status, raw, body)) this.end(status, raw, body);
+      let room = true;
+      for (const chunk of chunks) room = this.send(chunk);
+      if (body.ended) this.end(status, raw, body);
+      res.uncork();
+      if (body.ended) return;
+      if (room) void body.changed.wait().then(this.pump);
+      else drained(res).then(this.pump, this.failed);
     } catch (err) {
-      body.fail(err as Error);
-      if (res.headersSent) res.destroy();
-      else this.answer(500, `the guest's response is not valid HTTP: ${(err as Error).message}`);
+      this.failed(err as Error);
     }
-  }
+  };
+
+  /** The response could not be sent: the guest's writes fail, the client gets a 500 or a cut connection. */
+  private readonly failed = (err: Error): void => {
+    this.out?.body.fail(err);
+    if (this.res.headersSent) this.res.destroy();
+    else this.answer(500, `the guest's response is not valid HTTP: ${err.message}`);
+  };
 
   /**
    * A small body that ended before its head went out goes as bare Node sends
    * a whole body: with a content-length, head and body in one write. Not
    * when it has trailers, the guest set its own length, or the status or
-   * method has no body: then it keeps the stream's way. Its chunks are
+   * method has no body: then it keeps the stream's way. `chunks` are
    * copies, since nothing is lent before the head. False when it does not apply.
    */
-  private sendWhole(status: number, raw: string[], body: OutgoingBody, first?: Chunk): boolean {
+  private sendWhole(status: number, raw: string[], body: OutgoingBody, chunks: Chunk[]): boolean {
     if (body.written > WHOLE_MAX || body.trailers) return false;
     if (status === 204 || status === 304 || this.head.method === 'HEAD') return false;
     for (let i = 0; i < raw.length; i += 2) if (raw[i]?.toLowerCase() === 'content-length') return false;
-    const rest = body.takeChunks();
-    const chunks = first ? [first, ...rest] : rest;
     const [only] = chunks;
     const bytes = chunks.length === 1 && only ? only.bytes : Buffer.concat(chunks.map((c) => c.bytes));
     this.bytes += bytes.length;
@@ -196,7 +197,7 @@ export class ServerCall implements IncomingCall {
   abandon(status: number, reason: string): void {
     this.settled = true;
     this.body.drop();
-    this.responseBody?.fail(new Error(reason));
+    this.out?.body.fail(new Error(reason));
     this.answer(status, reason);
   }
 

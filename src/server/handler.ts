@@ -6,6 +6,7 @@ import { writeAll } from '../util/write.js';
 import type { RunOptions } from '../runtime/command.js';
 import { WasirunError, type GuestModule } from '../runtime/module.js';
 import { ServerCall } from './call.js';
+import { headerOf } from './served-head.js';
 import { limitMemory } from './memory-limit.js';
 import { route } from './mux.js';
 import { InstancePool } from './pool.js';
@@ -95,7 +96,7 @@ export async function createRequestHandler(
       else call.answer(404, '404 page not found');
       return;
     }
-    if (Number(req.headers['content-length'] ?? 0) > maxBody) {
+    if (Number(headerOf(call.head.headers, 'content-length') ?? 0) > maxBody) {
       call.answer(413, `request body over the ${maxBody}-byte limit`, { connection: 'close' });
       return;
     }

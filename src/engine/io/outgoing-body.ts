@@ -55,6 +55,11 @@ export class OutgoingBody {
     return this.state === 'ended';
   }
 
+  /** Why the body failed, once it has. */
+  get failure(): Error | undefined {
+    return this.state === 'failed' ? this.error : undefined;
+  }
+
   get trailers(): FieldEntry[] | undefined {
     return this.trailerList;
   }

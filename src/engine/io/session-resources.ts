@@ -72,24 +72,18 @@ export class SessionResources {
     current.call.returned();
     // Called once per request served: one pass over each (small) collection, deleting as it goes.
     const first = current.firstId;
-    for (const [id, body] of this.outgoing) {
-      if (id < first) continue;
+    closeFrom(this.outgoing, first, (body) => {
       body.end();
-      this.outgoing.delete(id);
-    }
-    for (const [id, body] of this.incoming) {
-      if (id < first) continue;
+    });
+    closeFrom(this.incoming, first, (body) => {
       body.drop();
-      this.incoming.delete(id);
-    }
-    for (const [id, exchange] of this.exchanges) {
-      if (id < first) continue;
+    });
+    closeFrom(this.exchanges, first, (exchange) => {
       exchange.drop();
-      this.exchanges.delete(id);
-    }
-    for (const id of this.outparams.keys()) if (id >= first) this.outparams.delete(id);
-    for (const id of this.claimed) if (id >= first) this.claimed.delete(id);
-    for (const id of this.released) if (id >= first) this.released.delete(id);
+    });
+    closeFrom(this.outparams, first);
+    closeFrom(this.claimed, first);
+    closeFrom(this.released, first);
     if (this.failed.length > 0) this.failed = this.failed.filter((id) => id < first);
   }
 
@@ -102,5 +96,15 @@ export class SessionResources {
     for (const map of [this.outgoing, this.incoming, this.exchanges, this.outparams]) map.clear();
     this.claimed.clear();
     this.released.clear();
+  }
+}
+
+/** Removes the entries of `from` with ids from `first` on, closing each; most collections are empty by then. */
+function closeFrom<T>(from: Map<number, T> | Set<number>, first: number, close?: (value: T) => void): void {
+  if (from.size === 0) return;
+  for (const [id, value] of from.entries()) {
+    if (id < first) continue;
+    close?.(value as T);
+    from.delete(id);
   }
 }
