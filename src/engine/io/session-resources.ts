@@ -17,7 +17,7 @@ export class SessionResources {
   /** Ids of written bodies that failed, for the guest's next {@link Op.Failed}. */
   protected failed: number[] = [];
   /** The call being handled, and the first id it created: every id from there on is the call's. */
-  protected current: { call: IncomingCall; firstId: number } | undefined;
+  protected current: { call: IncomingCall; firstId: number; outparamId: number } | undefined;
   /**
    * A body id is held twice by the guest: by its output stream and by the
    * request or response it belongs to. It is forgotten once the stream is
@@ -57,7 +57,7 @@ export class SessionResources {
   protected beginCall(call: IncomingCall, bodyId: number, outparamId: number): void {
     this.incoming.set(bodyId, call.body);
     this.outparams.set(outparamId, call);
-    this.current = { call, firstId: bodyId };
+    this.current = { call, firstId: bodyId, outparamId };
   }
 
   /**
@@ -70,8 +70,12 @@ export class SessionResources {
     if (!current) return;
     this.current = undefined;
     current.call.returned();
-    // Called once per request served: one pass over each (small) collection, deleting as it goes.
+    // Called once per request served. The call's own body and outparam go first; what else it left
+    // is found in one pass over each collection, which is most often empty by then.
     const first = current.firstId;
+    this.incoming.get(first)?.drop();
+    this.incoming.delete(first);
+    this.outparams.delete(current.outparamId);
     closeFrom(this.outgoing, first, (body) => {
       body.end();
     });
@@ -82,8 +86,9 @@ export class SessionResources {
       exchange.drop();
     });
     closeFrom(this.outparams, first);
-    closeFrom(this.claimed, first);
-    closeFrom(this.released, first);
+    for (const set of [this.claimed, this.released]) {
+      if (set.size > 0) for (const id of set) if (id >= first) set.delete(id);
+    }
     if (this.failed.length > 0) this.failed = this.failed.filter((id) => id < first);
   }
 
@@ -99,12 +104,12 @@ export class SessionResources {
   }
 }
 
-/** Removes the entries of `from` with ids from `first` on, closing each; most collections are empty by then. */
-function closeFrom<T>(from: Map<number, T> | Set<number>, first: number, close?: (value: T) => void): void {
+/** Removes the entries of `from` with ids from `first` on, closing each. */
+function closeFrom<T>(from: Map<number, T>, first: number, close?: (value: T) => void): void {
   if (from.size === 0) return;
-  for (const [id, value] of from.entries()) {
+  for (const [id, value] of from) {
     if (id < first) continue;
-    close?.(value as T);
+    close?.(value);
     from.delete(id);
   }
 }
