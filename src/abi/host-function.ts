@@ -1,7 +1,7 @@
 import type { GuestMemory } from './memory.js';
 import { ContractViolation, Trap } from './trap.js';
 import { describe } from './describe.js';
-import { liftFlat, lowerFlat, store, type FlatValue } from './values.js';
+import { lifterAt, lowerFlat, store, type FlatValue, type Lifter } from './values.js';
 import { flatten, sizeOf, type WitType } from './wit.js';
 
 /** What every import needs from the instance it serves. */
@@ -37,14 +37,19 @@ export function hostFunction(
   const { params, result, impl } = spec;
   const viaPointer = result !== undefined && flatten(result).length > 1;
   const resultSize = result ? sizeOf(result) : 0;
+  const lifters: Lifter[] = [];
+  let width = 0;
+  for (const [name, type] of params) {
+    lifters.push(lifterAt(type, width, name));
+    width += flatten(type).length;
+  }
 
   return (...args: FlatValue[]): FlatValue | undefined => {
-    let values: unknown[] = [];
+    const values: unknown[] = [];
     try {
       const mem = ctx.memory();
-      const at = { i: 0 };
-      values = params.map(([name, type]) => liftFlat(mem, type, args, at, name));
-      const rp = viaPointer ? Number(args[at.i]) >>> 0 : 0;
+      for (const lift of lifters) values.push(lift(mem, args));
+      const rp = viaPointer ? Number(args[width]) >>> 0 : 0;
       if (viaPointer) mem.check(rp, resultSize, 'return pointer');
       const value = impl(...values);
       if (ctx.trace) ctx.trace(`${qualifiedName}(${values.map(describe).join(', ')}) -> ${describe(value)}`);

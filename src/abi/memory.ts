@@ -65,17 +65,18 @@ export class GuestMemory {
 
   /** A guest string, which must be valid UTF-8; ASCII, the common case, is decoded directly. */
   string(ptr: number, len: number, what: string): string {
-    const bytes = this.slice(ptr, len, what);
+    this.check(ptr, len, what);
+    const bytes = this.bytesView;
     let ascii = true;
-    for (let i = 0; i < len; i++) {
+    for (let i = ptr; i < ptr + len; i++) {
       if ((bytes[i] as number) > 0x7f) {
         ascii = false;
         break;
       }
     }
-    if (ascii) return bytes.toString('latin1');
+    if (ascii) return bytes.toString('latin1', ptr, ptr + len);
     try {
-      return utf8.decode(bytes);
+      return utf8.decode(bytes.subarray(ptr, ptr + len));
     } catch {
       return violation(`${what} at ${hex(ptr)} (${len} bytes) is not valid UTF-8`);
     }

@@ -25,6 +25,29 @@ const asI32 = (v: FlatValue | undefined): number =>
   typeof v === 'bigint' ? Number(BigInt.asIntN(32, v)) : (v ?? 0);
 const asI64 = (v: FlatValue | undefined): bigint => (typeof v === 'bigint' ? v : BigInt(v ?? 0));
 
+/** Reads one parameter at a fixed place of the flat argument list. */
+export type Lifter = (mem: GuestMemory, args: readonly FlatValue[]) => unknown;
+
+/**
+ * The {@link Lifter} of parameter `what` of type `t` at flat index `at`,
+ * made once per import: handles, numbers, strings and lists are read
+ * directly (most parameters are), the rest through {@link liftFlat}.
+ */
+export function lifterAt(t: WitType, at: number, what: string): Lifter {
+  switch (t.kind) {
+    case 'u32':
+      return (_mem, args) => asI32(args[at]) >>> 0;
+    case 'bool':
+      return (_mem, args) => asI32(args[at]) !== 0;
+    case 'string':
+      return (mem, args) => mem.string(asI32(args[at]) >>> 0, asI32(args[at + 1]) >>> 0, what);
+    case 'list':
+      return (mem, args) => loadList(mem, t.elem, asI32(args[at]) >>> 0, asI32(args[at + 1]) >>> 0, what);
+    default:
+      return (mem, args) => liftFlat(mem, t, args, { i: at }, what);
+  }
+}
+
 /** Reads one parameter from the flat argument list, advancing `at.i`. */
 export function liftFlat(
   mem: GuestMemory,
@@ -33,22 +56,21 @@ export function liftFlat(
   at: { i: number },
   what: string,
 ): unknown {
-  const next = (): FlatValue | undefined => args[at.i++];
   switch (t.kind) {
     case 'u8':
-      return asI32(next()) & 0xff;
+      return asI32(args[at.i++]) & 0xff;
     case 'u16':
-      return asI32(next()) & 0xffff;
+      return asI32(args[at.i++]) & 0xffff;
     case 'u32':
-      return asI32(next()) >>> 0;
+      return asI32(args[at.i++]) >>> 0;
     case 'u64':
-      return BigInt.asUintN(64, asI64(next()));
+      return BigInt.asUintN(64, asI64(args[at.i++]));
     case 'bool':
-      return asI32(next()) !== 0;
+      return asI32(args[at.i++]) !== 0;
     case 'string':
-      return mem.string(asI32(next()) >>> 0, asI32(next()) >>> 0, what);
+      return mem.string(asI32(args[at.i++]) >>> 0, asI32(args[at.i++]) >>> 0, what);
     case 'list':
-      return loadList(mem, t.elem, asI32(next()) >>> 0, asI32(next()) >>> 0, what);
+      return loadList(mem, t.elem, asI32(args[at.i++]) >>> 0, asI32(args[at.i++]) >>> 0, what);
     case 'tuple':
       return t.items.map((item) => liftFlat(mem, item, args, at, what));
     case 'record':
@@ -56,7 +78,7 @@ export function liftFlat(
         t.fields.map(([name, f]) => [name, liftFlat(mem, f, args, at, `${what}.${name}`)]),
       );
     default: {
-      const tag = asI32(next()) >>> 0;
+      const tag = asI32(args[at.i++]) >>> 0;
       const [name, payload] = caseAt(t, tag, what);
       const width = flatten(t).length - 1;
       const end = at.i + width;

@@ -123,7 +123,11 @@ export class GuestEnd {
   private publish(tail: number, wake: boolean): void {
     Atomics.store(this.ctl, Ctl.Tail, tail | 0);
     this.unannounced = !wake;
-    if (wake && Atomics.load(this.ctl, Ctl.IoSleeping) === 1) Atomics.notify(this.ctl, Ctl.Tail);
+    // The first message to find the I/O thread asleep wakes it; the rest find the flag cleared, not
+    // another system call to make, while that wake-up is on its way.
+    const ctl = this.ctl;
+    if (wake && Atomics.load(ctl, Ctl.IoSleeping) === 1 && Atomics.exchange(ctl, Ctl.IoSleeping, 0) === 1)
+      Atomics.notify(ctl, Ctl.Tail);
   }
 
   private waitForRoom(tail: number, need: number): void {

@@ -66,6 +66,12 @@ export class IoEnd {
   private lent: Release | undefined;
   private readonly lend = (): Release => (this.lent ??= this.held.hold(this.serving));
   private readonly spin: SpinBudget;
+  /**
+   * The last answer had to wake the guest: it needs tens of microseconds to
+   * run again, so what it sends next is not worth spinning for (the drops it
+   * posts quietly on its way would only make such a spin look worthwhile).
+   */
+  private guestWoken = false;
   private stopped = false;
   private busy = false;
   /** A `waitAsync` is pending: the next message wakes the end even if nobody polls. */
@@ -159,6 +165,7 @@ export class IoEnd {
       return true;
     }
     const op = buf.readUInt32LE(offset + 4);
+    this.guestWoken = false;
     const isCall = (buf.readUInt32LE(offset + 8) & CALL) !== 0;
     this.serving = (this.head + length) >>> 0;
     let result: Reply | Promise<Reply>;
@@ -205,7 +212,9 @@ export class IoEnd {
     this.emptied();
     if (this.armed) return;
     const start = performance.now();
-    if (spinFor(this.ctl, Ctl.Tail, tail | 0, false, this.spin.us)) {
+    // A wait it did not spin for does not train the spin.
+    const spins = !this.guestWoken;
+    if (spins && spinFor(this.ctl, Ctl.Tail, tail | 0, false, this.spin.us)) {
       this.spin.observe((performance.now() - start) * 1000);
       queueMicrotask(() => {
         this.drain();
@@ -218,7 +227,7 @@ export class IoEnd {
     const wake = (): void => {
       this.armed = false;
       Atomics.store(this.ctl, Ctl.IoSleeping, 0);
-      this.spin.observe((performance.now() - start) * 1000);
+      if (spins) this.spin.observe((performance.now() - start) * 1000);
       this.drain();
     };
     if (wait.async) void wait.value.then(wake);
@@ -245,11 +254,11 @@ export class IoEnd {
       this.fail(err instanceof Error ? err.message : String(err));
       return;
     }
-    if (!this.stopped) this.waker.answered(write.batched);
+    if (!this.stopped) this.guestWoken = this.waker.answered(write.batched);
   }
 
   private fail(message: string): void {
     this.answer.at(0).u32(Answer.Failed).str(message);
-    if (!this.stopped) this.waker.answered();
+    if (!this.stopped) this.guestWoken = this.waker.answered();
   }
 }

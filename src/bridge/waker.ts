@@ -18,10 +18,11 @@ export class GuestWaker {
 
   constructor(private readonly ctl: Int32Array) {}
 
-  answered(batched = false): void {
+  /** The answer is written: tells the guest, waking it if it sleeps. True when it had to be woken. */
+  answered(batched = false): boolean {
     const ctl = this.ctl;
     Atomics.store(ctl, Ctl.Reply, 1);
-    if (Atomics.load(ctl, Ctl.GuestAwaiting) !== 1) return;
+    if (Atomics.load(ctl, Ctl.GuestAwaiting) !== 1) return false;
     if (!batched) {
       Atomics.notify(ctl, Ctl.Reply);
     } else if (!this.due) {
@@ -31,5 +32,6 @@ export class GuestWaker {
         Atomics.notify(ctl, Ctl.Reply);
       });
     }
+    return true;
   }
 }
