@@ -33,6 +33,8 @@ export class InstancePool {
   private readonly instances: ServingInstance[] = [];
   private readonly waiting: ServerCall[] = [];
   private closing = false;
+  /** Hands waiting calls to idle instances if none became idle within HANDOFF_MS; one for all calls. */
+  private flushTimer: NodeJS.Timeout | undefined;
   private startup: { resolve: () => void; reject: (err: Error) => void; pending: number } | undefined;
 
   private constructor(
@@ -136,16 +138,20 @@ export class InstancePool {
     }
     if (this.waiting.length + this.prefetched >= this.options.queue) return 'full';
     this.waiting.push(call);
-    call.res.once('close', () => {
-      const at = this.waiting.indexOf(call);
-      if (at >= 0) this.waiting.splice(at, 1);
-    });
     if (first) {
-      setTimeout(() => {
+      this.flushTimer ??= setTimeout(() => {
+        this.flushTimer = undefined;
         this.flush();
       }, HANDOFF_MS);
     } else {
       this.prefetch();
+    }
+    // Still waiting (not put in an inbox): a client that leaves takes its call out of the queue.
+    if (this.waiting.at(-1) === call) {
+      call.res.once('close', () => {
+        const at = this.waiting.indexOf(call);
+        if (at >= 0) this.waiting.splice(at, 1);
+      });
     }
     return 'accepted';
   }
@@ -178,6 +184,7 @@ export class InstancePool {
     const until = Date.now() + graceMs;
     while (this.load > 0 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 10));
     for (const call of this.waiting.splice(0)) call.answer(503, 'the server is shutting down');
+    clearTimeout(this.flushTimer);
     await Promise.all(this.instances.map((i) => i.stop()));
   }
 }
