@@ -6,8 +6,6 @@ import { pattern } from './helpers/origin.js';
 import { guest, repoPath } from './helpers/paths.js';
 import { rawExchange, request, startServer, values, withServer, type TestServer } from './helpers/server.js';
 import { compileWat } from './helpers/wat.js';
-import { loadModule } from '../src/runtime/module.js';
-import { serve } from '../src/server/serve.js';
 
 const routes = guest('routes-server');
 const noResponse = repoPath('examples', 'no-response-server.wasm');
@@ -155,56 +153,40 @@ void describe('serving: the response', () => {
 
 void describe('serving: a whole body', () => {
   void it('should send a body finished before set-response-outparam with a content-length, in one exchange', async () => {
-    const running = await serve(await loadModule(await compileWat(WHOLE_WAT)), {
-      workers: 1,
-      accessLog: false,
-    });
-    try {
-      const r = await rawExchange(
-        running.url,
-        'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
-        5000,
-      );
+    await withServer(await compileWat(WHOLE_WAT), { workers: 1 }, async (s) => {
+      const r = await rawExchange(s.url, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', 5000);
       const [head = '', body] = r.received.split('\r\n\r\n');
       assert.deepEqual(head.split('\r\n').slice(0, 2), ['HTTP/1.1 200 OK', 'content-length: 11']);
       assert.doesNotMatch(head, /transfer-encoding/i);
       assert.equal(body, 'whole body\n');
-      const noContent = await request(`${running.url}/`);
+      const noContent = await request(`${s.url}/`);
       assert.equal(noContent.status, 204);
       assert.equal(noContent.headers['content-length'], undefined, 'a 204 has no length');
-      const head2 = await request(`${running.url}/`, { method: 'HEAD' });
+      const head2 = await request(`${s.url}/`, { method: 'HEAD' });
       assert.equal(head2.status, 200);
       assert.equal(head2.headers['content-length'], undefined, 'a HEAD sends no body, and claims no length');
-    } finally {
-      await running.close();
-    }
+    });
   });
 });
 
 void describe('serving: error values and missing responses', () => {
   void it('should answer 500, 504, 502 and 500 for invalid-url, timeout-error, protocol-error, unexpected-error', async () => {
-    const running = await serve(await loadModule(await compileWat(ERRORS_WAT)), {
-      workers: 1,
-      accessLog: false,
-    });
-    try {
+    await withServer(await compileWat(ERRORS_WAT), { workers: 1 }, async (s) => {
       for (const [tag, status] of [
         ['invalid-url', 500],
         ['timeout-error', 504],
         ['protocol-error', 502],
         ['unexpected-error', 500],
       ] as const) {
-        const r = await request(`${running.url}/`);
+        const r = await request(`${s.url}/`);
         assert.equal(r.status, status, tag);
         assert.match(r.text, /the origin is unhappy/, tag);
       }
-      const returned = await request(`${running.url}/`);
+      const returned = await request(`${s.url}/`);
       assert.equal(returned.status, 201, 'the head goes out when handle returns');
       assert.equal(returned.headers['content-length'], '0', 'an empty body is whole');
       assert.equal(returned.body.length, 0);
-    } finally {
-      await running.close();
-    }
+    });
   });
 
   void it('should answer 500 for a header Node refuses, and give back the ring space of the body already written', async () => {

@@ -20,8 +20,11 @@ export interface TestServer extends RunningServer {
   stderr(): string;
 }
 
-/** Serves the module at `path` on 127.0.0.1:0, guest stdio in temp files, logs captured. */
-export async function startServer(path: string, options: ListenOptions = {}): Promise<TestServer> {
+/** Serves the module at `path` (or these bytes) on 127.0.0.1:0, guest stdio in temp files, logs captured. */
+export async function startServer(
+  path: string | Uint8Array,
+  options: ListenOptions = {},
+): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'wasirun-server-'));
   const stdout = openSync(join(dir, 'stdout'), 'w+');
   const stderr = openSync(join(dir, 'stderr'), 'w+');
@@ -52,7 +55,7 @@ export async function startServer(path: string, options: ListenOptions = {}): Pr
 
 /** Runs `body` against a fresh server, closing it afterwards, whatever happens. */
 export async function withServer(
-  path: string,
+  path: string | Uint8Array,
   options: ListenOptions,
   body: (s: TestServer) => Promise<void>,
 ): Promise<void> {
