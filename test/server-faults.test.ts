@@ -204,6 +204,32 @@ void describe('faults: load', () => {
       assert.equal(replies.filter((r) => r.text === 'slept 500\n').length, 2);
     });
   });
+
+  void it('should take a waiting call out of the queue when its client leaves', async () => {
+    await withServer(routes, { workers: 1, queue: 10 }, async (s) => {
+      const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+      // One call runs for 3 s, eight wait in the instance's inbox, the tenth waits in the queue.
+      const running = request(`${s.url}/sleep?ms=3000`);
+      await pause(300);
+      const inboxed = Array.from({ length: 8 }, () => request(`${s.url}/hello`));
+      await pause(300);
+      const leaving = http.get(`${s.url}/hello`, { agent: false });
+      leaving.on('error', () => undefined);
+      await pause(300);
+      leaving.destroy();
+      await pause(300);
+      // Its place is free again: the queue holds 8 + 2, and the third is one too many.
+      const later = [];
+      for (let k = 0; k < 3; k++) {
+        later.push(request(`${s.url}/hello`));
+        await pause(100);
+      }
+      const statuses = (await Promise.all(later)).map((r) => r.status);
+      assert.deepEqual(statuses, [200, 200, 503]);
+      assert.equal((await running).status, 200);
+      for (const r of await Promise.all(inboxed)) assert.equal(r.text, 'hello\n');
+    });
+  });
 });
 
 /** Uploads `size` bytes chunked (no content-length) and returns the reply. */

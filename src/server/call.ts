@@ -125,7 +125,7 @@ export class ServerCall implements IncomingCall {
       }
       let room = true;
       for (const chunk of chunks) room = this.send(chunk);
-      if (body.ended) this.end(status, raw, body);
+      if (body.ended) this.end(body);
       res.uncork();
       if (body.ended) return;
       if (room) void body.changed.wait().then(this.pump);
@@ -173,10 +173,9 @@ export class ServerCall implements IncomingCall {
     });
   }
 
-  /** The response's end, with its trailers (and its head, if nothing was written). */
-  private end(status: number, raw: string[], body: OutgoingBody): void {
+  /** The response's end, after its head, with its trailers. */
+  private end(body: OutgoingBody): void {
     const { res } = this;
-    if (!res.headersSent) res.writeHead(status, raw);
     if (body.trailers) res.addTrailers(body.trailers.map(([n, v]): [string, string] => [n, v]));
     res.end();
   }

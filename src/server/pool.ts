@@ -70,6 +70,10 @@ export class InstancePool {
         },
         lost: (instance, reason, starting, waiting) => {
           this.waiting.unshift(...waiting);
+          // Calls put straight in the lost instance's inbox wait here now: a client may leave.
+          waiting.forEach((call) => {
+            this.leaveOnClose(call);
+          });
           this.lost(instance, reason, starting);
         },
       },
@@ -146,14 +150,17 @@ export class InstancePool {
     } else {
       this.prefetch();
     }
-    // Still waiting (not put in an inbox): a client that leaves takes its call out of the queue.
-    if (this.waiting.at(-1) === call) {
-      call.res.once('close', () => {
-        const at = this.waiting.indexOf(call);
-        if (at >= 0) this.waiting.splice(at, 1);
-      });
-    }
+    // Only a call still waiting (not put in an inbox) needs to leave the queue with its client.
+    if (this.waiting.at(-1) === call) this.leaveOnClose(call);
     return 'accepted';
+  }
+
+  /** A client that leaves takes its call out of the queue. */
+  private leaveOnClose(call: ServerCall): void {
+    call.res.once('close', () => {
+      const at = this.waiting.indexOf(call);
+      if (at >= 0) this.waiting.splice(at, 1);
+    });
   }
 
   /** Hands waiting calls to whatever instances are idle. */

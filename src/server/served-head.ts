@@ -24,8 +24,12 @@ function splitTarget(target: string): { path: string; query: string; authority?:
   const rest = absolute ? target.slice(absolute[0].length) : target;
   const q = rest.indexOf('?');
   const path = q < 0 ? rest : rest.slice(0, q);
-  if (!absolute) return { path: path || '/', query: q < 0 ? '' : rest.slice(q) };
-  return { path: path || '/', query: q < 0 ? '' : rest.slice(q), authority: absolute[1] };
+  const split: { path: string; query: string; authority?: string } = {
+    path: path || '/',
+    query: q < 0 ? '' : rest.slice(q),
+  };
+  if (absolute) split.authority = absolute[1];
+  return split;
 }
 
 /** Whether a request with these headers has a body: without content-length or transfer-encoding it has none (RFC 9112, 6.3). */
