@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { field, lines, wasirun } from './helpers/cli.js';
 import { fnv1a64, startOrigin, startRawOrigin, type Origin } from './helpers/origin.js';
 import { guest } from './helpers/paths.js';
+import { loadUndiciParts } from '../src/engine/io/undici-transport.js';
 import { makeCerts, type TestCerts } from './helpers/tls.js';
 
 const httpc = guest('httpc');
@@ -180,5 +181,16 @@ describe('outgoing requests', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.equal(field(r.stdout, 'poll-future'), '1');
     assert.equal(field(r.stdout, 'body'), 'GET /poll');
+  });
+});
+
+describe('the HTTP client', () => {
+  it("should load undici's agent and connector from their own modules, the very ones undici exports", async () => {
+    const parts = loadUndiciParts();
+    const whole = await import('undici');
+    // `whole` would mean undici moved them: the main module then serves, 50–60 ms slower to load.
+    assert.equal(parts.whole, false);
+    assert.equal(parts.Agent, whole.Agent);
+    assert.equal(parts.buildConnector, whole.buildConnector);
   });
 });
