@@ -1,7 +1,8 @@
 import type { GuestMemory } from './memory.js';
 import { ContractViolation, Trap } from './trap.js';
 import { describe } from './describe.js';
-import { lifterAt, lowerFlat, store, type FlatValue, type Lifter } from './values.js';
+import { lowerFlat, storerFor } from './lower.js';
+import { lifterAt, type FlatValue, type Lifter } from './values.js';
 import { flatten, sizeOf, type WitType } from './wit.js';
 
 /** What every import needs from the instance it serves. */
@@ -37,6 +38,7 @@ export function hostFunction(
   const { params, result, impl } = spec;
   const viaPointer = result !== undefined && flatten(result).length > 1;
   const resultSize = result ? sizeOf(result) : 0;
+  const storeResult = viaPointer ? storerFor(result) : undefined;
   const lifters: Lifter[] = [];
   let width = 0;
   for (const [name, type] of params) {
@@ -54,9 +56,9 @@ export function hostFunction(
       const value = impl(...values);
       if (ctx.trace) ctx.trace(`${qualifiedName}(${values.map(describe).join(', ')}) -> ${describe(value)}`);
       if (result === undefined) return undefined;
-      if (!viaPointer) return lowerFlat(result, value);
+      if (!storeResult) return lowerFlat(result, value);
       mem.bytes.fill(0, rp, rp + resultSize);
-      store(mem, result, rp, value);
+      storeResult(mem, rp, value);
       return undefined;
     } catch (err) {
       const failure = asTrap(qualifiedName, err);

@@ -95,13 +95,6 @@ function fromCase(t: WitType, name: string, val: unknown): unknown {
   return { tag: name, val } satisfies Tagged;
 }
 
-function toCase(t: WitType, value: unknown): { tag: number; val: unknown } {
-  if (t.kind === 'option') return value === undefined ? { tag: 0, val: undefined } : { tag: 1, val: value };
-  if (t.kind === 'enum') return { tag: t.cases.indexOf(value as string), val: undefined };
-  const { tag, val } = value as Tagged;
-  return { tag: casesOf(t).findIndex(([name]) => name === tag), val };
-}
-
 function loadList(mem: GuestMemory, elem: WitType, ptr: number, len: number, what: string): unknown {
   const size = sizeOf(elem);
   mem.check(ptr, len * size, what);
@@ -144,88 +137,5 @@ export function load(mem: GuestMemory, t: WitType, ptr: number, what: string): u
       const val = payload ? load(mem, payload, ptr + payloadOffset(t), what) : undefined;
       return fromCase(t, name, val);
     }
-  }
-}
-
-/** Lowers a string or list into freshly allocated guest memory; returns [ptr, len]. */
-function storeList(mem: GuestMemory, t: WitType, value: unknown): [number, number] {
-  if (t.kind === 'string') return mem.putString(value as string);
-  if (t.kind === 'list' && t.elem.kind === 'u8') {
-    const bytes = value as Uint8Array;
-    const ptr = mem.alloc(1, bytes.length);
-    mem.bytes.set(bytes, ptr);
-    return [ptr, bytes.length];
-  }
-  if (t.kind !== 'list') return violation(`cannot lower ${t.kind} as a list`);
-  const items = value as unknown[];
-  const size = sizeOf(t.elem);
-  const ptr = mem.alloc(alignment(t.elem), items.length * size);
-  mem.bytes.fill(0, ptr, ptr + items.length * size);
-  items.forEach((item, k) => {
-    store(mem, t.elem, ptr + k * size, item);
-  });
-  return [ptr, items.length];
-}
-
-/**
- * Stores `value` at `ptr`. Callers zero the destination first, so tags and
- * bools read back as whole u32 words wherever the layout leaves them room.
- */
-export function store(mem: GuestMemory, t: WitType, ptr: number, value: unknown): void {
-  switch (t.kind) {
-    case 'u8':
-    case 'bool':
-      mem.view.setUint8(ptr, Number(value));
-      return;
-    case 'u16':
-      mem.view.setUint16(ptr, value as number, true);
-      return;
-    case 'u32':
-      mem.view.setUint32(ptr, value as number, true);
-      return;
-    case 'u64':
-      mem.view.setBigUint64(ptr, value as bigint, true);
-      return;
-    case 'string':
-    case 'list': {
-      const [p, len] = storeList(mem, t, value);
-      mem.view.setUint32(ptr, p, true);
-      mem.view.setUint32(ptr + 4, len, true);
-      return;
-    }
-    case 'tuple':
-    case 'record': {
-      const items = membersOf(t);
-      const values =
-        t.kind === 'tuple'
-          ? (value as unknown[])
-          : t.fields.map(([name]) => (value as Record<string, unknown>)[name]);
-      offsetsOf(t).forEach((offset, k) => {
-        store(mem, items[k] as WitType, ptr + offset, values[k]);
-      });
-      return;
-    }
-    default: {
-      const { tag, val } = toCase(t, value);
-      mem.view.setUint8(ptr, tag);
-      const payload = casesOf(t)[tag]?.[1];
-      if (payload) store(mem, payload, ptr + payloadOffset(t), val);
-    }
-  }
-}
-
-/** Lowers a result that flattens to a single core value. */
-export function lowerFlat(t: WitType, value: unknown): FlatValue {
-  switch (t.kind) {
-    case 'u64':
-      return BigInt.asIntN(64, value as bigint);
-    case 'bool':
-      return value ? 1 : 0;
-    case 'u8':
-    case 'u16':
-    case 'u32':
-      return (value as number) | 0;
-    default:
-      return toCase(t, value).tag;
   }
 }

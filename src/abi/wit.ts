@@ -41,7 +41,7 @@ export const variant = (cases: (readonly [string, WitType | undefined])[]): WitT
 export const enumeration = (cases: string[]): WitType => ({ kind: 'enum', cases });
 
 /** Layout facts depend only on the type object: computed once per type. */
-function memo<T>(compute: (t: WitType) => T): (t: WitType) => T {
+export function memo<T>(compute: (t: WitType) => T): (t: WitType) => T {
   const cache = new WeakMap<WitType, T>();
   return (t) => {
     let v = cache.get(t);

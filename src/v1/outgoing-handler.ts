@@ -22,7 +22,10 @@ export const outgoingHandlerImports = (host: V1Host): ModuleSpec => {
         const request = host.table.get(h, 'outgoing-request');
         if (sent.has(request)) violation(`outgoing-request ${h} was already sent`);
         sent.add(request);
-        const id = host.remote.send({ ...request, headers: request.headers.list() }, request.bodyId, {
+        // Spelled out: an object spread with properties added after it costs microseconds in V8 11.
+        const { method, scheme, authority, path, query } = request;
+        const head = { method, scheme, authority, path, query, headers: request.headers.list() };
+        const id = host.remote.send(head, request.bodyId, {
           connectTimeoutMs: options?.['connect-timeout-ms'],
           firstByteTimeoutMs: options?.['first-byte-timeout-ms'],
           betweenBytesTimeoutMs: options?.['between-bytes-timeout-ms'],

@@ -116,9 +116,14 @@ export class Exchange implements ResponseSink {
       const known = rb?.ended && rb.trailers ? checkTrailers(rb.trailers) : undefined;
       const declared = this.checked.headers.some(([name]) => name.toLowerCase() === 'trailer');
       const transport: Transport = known || declared ? sendWithNodeHttp : sendWithUndici;
+      const { origin, method, target, headers } = this.checked;
+      // Spelled out: an object spread with properties added after it costs microseconds in V8 11.
       transport(
         {
-          ...this.checked,
+          origin,
+          method,
+          target,
+          headers,
           body: !rb ? null : rb.ended ? rb.takeAll() : this.stream(rb, transport === sendWithNodeHttp),
           trailers: () => known ?? (rb?.trailers && checkTrailers(rb.trailers)),
           options: this.options,
