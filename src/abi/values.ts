@@ -30,8 +30,9 @@ export type Lifter = (mem: GuestMemory, args: readonly FlatValue[]) => unknown;
 
 /**
  * The {@link Lifter} of parameter `what` of type `t` at flat index `at`,
- * made once per import: handles, numbers, strings and lists are read
- * directly (most parameters are), the rest through {@link liftFlat}.
+ * made once per import: handles, numbers, strings, lists and variant-like
+ * types are read directly (most parameters are), the rest through
+ * {@link liftFlat}.
  */
 export function lifterAt(t: WitType, at: number, what: string): Lifter {
   switch (t.kind) {
@@ -43,6 +44,19 @@ export function lifterAt(t: WitType, at: number, what: string): Lifter {
       return (mem, args) => mem.string(asI32(args[at]) >>> 0, asI32(args[at + 1]) >>> 0, what);
     case 'list':
       return (mem, args) => loadList(mem, t.elem, asI32(args[at]) >>> 0, asI32(args[at + 1]) >>> 0, what);
+    case 'option':
+    case 'result':
+    case 'variant':
+    case 'enum': {
+      // A case's payload is flattened right after the tag, whichever case it is.
+      const cases = casesOf(t);
+      const payloads = cases.map(([, c]) => (c ? lifterAt(c, at + 1, what) : undefined));
+      return (mem, args) => {
+        const tag = asI32(args[at]) >>> 0;
+        const [name] = caseAt(t, tag, what);
+        return fromCase(t, name, payloads[tag]?.(mem, args));
+      };
+    }
     default:
       return (mem, args) => liftFlat(mem, t, args, { i: at }, what);
   }

@@ -85,9 +85,10 @@ export class ServerCall implements IncomingCall {
       this.answer(500, `the guest set an invalid status ${status}${why}`);
       return;
     }
-    const raw = headers
-      .filter(([name]) => !HOP_BY_HOP.has(name.toLowerCase()))
-      .flatMap(([name, value]) => [name, toWire(value)]);
+    const raw: string[] = [];
+    for (const [name, value] of headers) {
+      if (!HOP_BY_HOP.has(name.toLowerCase())) raw.push(name, toWire(value));
+    }
     this.out = { status, raw, body };
     if (body.ended) this.pump();
     else if (body.written > 0) queueMicrotask(this.pump);

@@ -86,9 +86,8 @@ export class SessionResources {
       exchange.drop();
     });
     closeFrom(this.outparams, first);
-    for (const set of [this.claimed, this.released]) {
-      if (set.size > 0) for (const id of set) if (id >= first) set.delete(id);
-    }
+    forgetFrom(this.claimed, first);
+    forgetFrom(this.released, first);
     if (this.failed.length > 0) this.failed = this.failed.filter((id) => id < first);
   }
 
@@ -112,4 +111,9 @@ function closeFrom<T>(from: Map<number, T>, first: number, close?: (value: T) =>
     close?.(value);
     from.delete(id);
   }
+}
+
+/** Removes the ids from `first` on. */
+function forgetFrom(ids: Set<number>, first: number): void {
+  if (ids.size > 0) for (const id of ids) if (id >= first) ids.delete(id);
 }

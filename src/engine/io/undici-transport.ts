@@ -131,34 +131,43 @@ function explain(err: Error & { code?: string }, request: WireRequest, connectMs
   }
 }
 
+/**
+ * Feeds undici's answer to one request into its sink. A class, not an object
+ * of closures: one allocation per request. undici's controller is the
+ * sink's control itself (it has `resume` and `abort`).
+ */
+class ToSink implements Dispatcher.DispatchHandler {
+  constructor(
+    private readonly sink: ResponseSink,
+    private readonly request: WireRequest,
+    private readonly connectMs: number,
+  ) {}
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.sink.started(controller);
+  }
+
+  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number): void {
+    this.sink.head(statusCode, rawList(controller.rawHeaders));
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (!this.sink.data(chunk)) controller.pause();
+  }
+
+  onResponseEnd(controller: Dispatcher.DispatchController): void {
+    this.sink.end(rawList(controller.rawTrailers));
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
+    this.sink.error(explain(err, this.request, this.connectMs));
+  }
+}
+
 /** Sends a request through undici's dispatcher API, streaming both bodies. */
 export function sendWithUndici(request: WireRequest, sink: ResponseSink): void {
   const { connectTimeoutMs, firstByteTimeoutMs, betweenBytesTimeoutMs } = request.options;
   const connectMs = connectTimeoutMs ?? DEFAULT_CONNECT_MS;
-  const handler: Dispatcher.DispatchHandler = {
-    onRequestStart(controller) {
-      sink.started({
-        resume: () => {
-          controller.resume();
-        },
-        abort: (reason) => {
-          controller.abort(reason);
-        },
-      });
-    },
-    onResponseStart(controller, statusCode) {
-      sink.head(statusCode, rawList(controller.rawHeaders));
-    },
-    onResponseData(controller, chunk) {
-      if (!sink.data(chunk)) controller.pause();
-    },
-    onResponseEnd(controller) {
-      sink.end(rawList(controller.rawTrailers));
-    },
-    onResponseError(_controller, err) {
-      sink.error(explain(err, request, connectMs));
-    },
-  };
   if (!undici) {
     preloadUndici().then(
       () => {
@@ -182,7 +191,7 @@ export function sendWithUndici(request: WireRequest, sink: ResponseSink): void {
         headersTimeout: firstByteTimeoutMs ?? DEFAULT_RESPONSE_MS,
         bodyTimeout: betweenBytesTimeoutMs ?? DEFAULT_RESPONSE_MS,
       },
-      handler,
+      new ToSink(sink, request, connectMs),
     );
   } catch (err) {
     sink.error(toHttpError(err));
