@@ -77,10 +77,12 @@ export class LocalBodies {
     const want = capRead(max);
     if (left < want && !body.end) return undefined;
     const n = Math.min(want, left);
+    const { bytes, at } = body;
     body.at += n;
     return {
-      bytes: body.bytes.subarray(body.at - n, body.at),
-      end: body.end && body.at === body.bytes.length,
+      // All of it at once (a whole small body's one read) needs no view, which costs about a microsecond.
+      bytes: n === bytes.length ? bytes : bytes.subarray(at, at + n),
+      end: body.end && body.at === bytes.length,
     };
   }
 

@@ -105,7 +105,7 @@ export class Remote {
     if (state === FutureState.Err) return { tag: 'err', errorTag: r.readStr(), message: r.readStr() };
     const status = r.readU32();
     const headers = r.readEntries() ?? [];
-    if (r.readU32() === 1) this.local.add(bodyId, Uint8Array.from(r.readBytes()), r.readEntries());
+    if (r.readU32() === 1) this.local.add(bodyId, new Uint8Array(r.readBytes()), r.readEntries());
     return { tag: 'ok', bodyId, status, headers };
   }
 
@@ -178,7 +178,7 @@ export class Remote {
     for (const [kind, id] of targets) message.u32(kind).u32(id);
     const r = this.call();
     const n = r.readU32();
-    return Uint8Array.from(r.buf.subarray(r.pos, r.pos + n));
+    return new Uint8Array(r.buf.subarray(r.pos, r.pos + n));
   }
 
   respond(outparam: number, status: number, headers: readonly FieldEntry[], bodyId: number): void {

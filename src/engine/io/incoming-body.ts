@@ -5,7 +5,7 @@ import { Signal, until } from './signal.js';
 export const READ_CAP = 1024 * 1024;
 /** A length the guest asked for, capped at {@link READ_CAP}. */
 export const capRead = (max: bigint | number): number =>
-  Number(BigInt(max) > BigInt(READ_CAP) ? READ_CAP : max);
+  typeof max === 'number' ? Math.min(max, READ_CAP) : max > BigInt(READ_CAP) ? READ_CAP : Number(max);
 
 /** The producer is paused once this much is buffered, and resumed below half of it. */
 const HIGH_WATER = 2 * READ_CAP;
