@@ -4,7 +4,7 @@ import { median, type Result } from './report.js';
 
 const CONNECTIONS = 32;
 const SECONDS = 5;
-const ROUNDS = 3;
+const ROUNDS = 5;
 
 interface Load {
   rps: number;
