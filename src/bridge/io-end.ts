@@ -1,7 +1,7 @@
 import { Codec } from './codec.js';
 import { HeldSpace, type Release } from './held.js';
 import { GuestWaker } from './waker.js';
-import { SpinBudget, spinFor } from './spin.js';
+import { IoWait } from './io-wait.js';
 import {
   Answer,
   CALL,
@@ -44,15 +44,12 @@ export type OperationHandler = (op: number, args: Codec, lend: () => Release) =>
 
 /** Messages handled in a row before the event loop gets a turn. */
 const BATCH = 256;
-/** Bounds of the I/O thread's spin when the ring is empty, in µs: it has sockets to serve too. */
-const IO_SPIN_MIN_US = 0;
-const IO_SPIN_MAX_US = 50;
 
 /**
  * The I/O thread's end of the channel: consumes the ring in order without
- * ever blocking its event loop. It sleeps on `Atomics.waitAsync` when the
- * ring is empty, and yields to the event loop every {@link BATCH} messages,
- * so a chatty guest cannot starve the sockets.
+ * ever blocking its event loop. It waits ({@link IoWait}) when the ring is
+ * empty, and yields to the event loop every {@link BATCH} messages, so a
+ * chatty guest cannot starve the sockets.
  */
 export class IoEnd {
   private readonly ctl: Int32Array;
@@ -65,28 +62,30 @@ export class IoEnd {
   private serving = 0;
   private lent: Release | undefined;
   private readonly lend = (): Release => (this.lent ??= this.held.hold(this.serving));
-  private readonly spin: SpinBudget;
+  private readonly waiting: IoWait;
+  private readonly gone = (): boolean => this.stopped;
+  private readonly next = (): void => {
+    this.drain();
+  };
   /**
    * The last answer had to wake the guest: it needs tens of microseconds to
-   * run again, so what it sends next is not worth spinning for (the drops it
-   * posts quietly on its way would only make such a spin look worthwhile).
+   * run again, so what it sends next is polled for, not spun for (the drops
+   * it posts quietly on its way would only make a spin look worthwhile).
    */
   private guestWoken = false;
   private stopped = false;
   private busy = false;
-  /** A `waitAsync` is pending: the next message wakes the end even if nobody polls. */
-  private armed = false;
   /** A one-way message failed: the guest learns it at its next call. */
   private failure: string | undefined;
 
-  /** `maxSpinUs` bounds the spin before sleeping; 0 never spins (for measuring what waking costs). */
+  /** `maxSpinUs` bounds the spin before sleeping; 0 never spins or polls (for measuring what waking costs). */
   constructor(
     sab: SharedArrayBuffer,
     private readonly handler: OperationHandler,
-    maxSpinUs = IO_SPIN_MAX_US,
+    maxSpinUs?: number,
   ) {
-    this.spin = new SpinBudget(IO_SPIN_MIN_US, maxSpinUs);
     this.ctl = controlWords(sab);
+    this.waiting = new IoWait(this.ctl, maxSpinUs);
     this.ring = new Codec(ringArea(sab));
     this.answer = new Codec(replyArea(sab));
     this.waker = new GuestWaker(this.ctl);
@@ -202,36 +201,10 @@ export class IoEnd {
     this.drain();
   }
 
-  /**
-   * Waits for the next message: first by spinning a little — a guest that
-   * was just answered usually writes again within microseconds, and being
-   * woken through the event loop costs tens — then with `Atomics.waitAsync`.
-   * The spin halves whenever it was wasted, so a quiet guest costs nothing.
-   */
+  /** Waits for the guest's next message (see {@link IoWait}). */
   private sleep(tail: number): void {
     this.emptied();
-    if (this.armed) return;
-    const start = performance.now();
-    // A wait it did not spin for does not train the spin.
-    const spins = !this.guestWoken;
-    if (spins && spinFor(this.ctl, Ctl.Tail, tail | 0, false, this.spin.us)) {
-      this.spin.observe((performance.now() - start) * 1000);
-      queueMicrotask(() => {
-        this.drain();
-      });
-      return;
-    }
-    this.armed = true;
-    Atomics.store(this.ctl, Ctl.IoSleeping, 1);
-    const wait = Atomics.waitAsync(this.ctl, Ctl.Tail, tail | 0);
-    const wake = (): void => {
-      this.armed = false;
-      Atomics.store(this.ctl, Ctl.IoSleeping, 0);
-      if (spins) this.spin.observe((performance.now() - start) * 1000);
-      this.drain();
-    };
-    if (wait.async) void wait.value.then(wake);
-    else wake();
+    this.waiting.wait(tail, this.guestWoken, this.gone, this.next);
   }
 
   /** Reads past `n` bytes of the ring, whose space goes back to the guest (after any still lent before it). */

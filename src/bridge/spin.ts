@@ -22,6 +22,21 @@ export function spinFor(
 }
 
 /**
+ * Checks `ready` once per turn of the event loop (`setImmediate`), for at
+ * most `budgetUs`: unlike {@link spinFor}, the sockets are served meanwhile.
+ * `done` hears whether it came to be in time.
+ */
+export function pollTurns(ready: () => boolean, budgetUs: number, done: (inTime: boolean) => void): void {
+  const deadline = performance.now() + budgetUs / 1000;
+  const turn = (): void => {
+    if (ready()) done(true);
+    else if (performance.now() >= deadline) done(false);
+    else setImmediate(turn);
+  };
+  setImmediate(turn);
+}
+
+/**
  * Blocks the guest thread until `ctl[index] === value`: a spin within
  * `budget`, then `Atomics.wait` with `ctl[awaiting]` set, so the I/O thread
  * knows to wake it. How long it took trains the budget.
