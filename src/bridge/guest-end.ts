@@ -3,6 +3,7 @@ import { SpinBudget, waitUntil } from './spin.js';
 import {
   Answer,
   CALL,
+  DROP,
   Ctl,
   MESSAGE_HEADER,
   RING_BYTES,
@@ -12,6 +13,10 @@ import {
   replyArea,
   ringArea,
 } from './layout.js';
+
+/** How a one-way message is sent: waking a sleeping I/O thread, quietly, or quietly as a drop. */
+export const Post = { Wake: 0, Quiet: 1, Drop: 2 } as const;
+export type Post = (typeof Post)[keyof typeof Post];
 
 /** Bounds of the guest's spin while it waits for an answer, in µs. */
 const SPIN_MIN_US = 0;
@@ -75,13 +80,15 @@ export class GuestEnd {
 
   /**
    * Sends the message begun with {@link begin}; the guest does not wait for
-   * it. A `quiet` message (creating a body, letting go of something) does not
+   * it. A quiet message (creating a body, letting go of something) does not
    * wake a sleeping I/O thread: it is served with the next message that does,
    * or at {@link flush}. Waking costs both threads tens of microseconds, and a
-   * guest that drops things is about to send something that matters.
+   * guest that drops things is about to send something that matters. A drop
+   * is marked as such: the I/O thread that just woke the guest keeps polling
+   * for that next message rather than spin for it (see `io-wait.ts`).
    */
-  post(quiet = false): void {
-    this.finish(0, !quiet);
+  post(how: Post = Post.Wake): void {
+    this.finish(how === Post.Drop ? DROP : 0, how === Post.Wake);
   }
 
   /** Wakes the I/O thread for quiet messages still unserved: the guest is about to sleep or wait for room. */

@@ -1,7 +1,7 @@
 import type { FieldEntry } from '../engine/fields.js';
 import { READ_CAP, capRead } from '../engine/io/incoming-body.js';
 import type { Codec } from './codec.js';
-import type { GuestEnd } from './guest-end.js';
+import { Post, type GuestEnd } from './guest-end.js';
 import { LocalBodies, REPLY_AREA, type Taken } from './local-bodies.js';
 import { Op, Status } from './ops.js';
 import { Prefetcher } from './prefetch.js';
@@ -121,7 +121,7 @@ export class InputStreams {
     this.local.drop(id);
     this.prefetch.forget(id);
     this.end.begin(Op.InDrop).u32(id);
-    this.end.post(true);
+    this.end.post(Post.Drop);
   }
 
   /** Whether a poll of the body is answered on this thread: it holds bytes of it, or has its end. */

@@ -5,6 +5,7 @@ import { IoWait } from './io-wait.js';
 import {
   Answer,
   CALL,
+  DROP,
   Ctl,
   MESSAGE_HEADER,
   RING_BYTES,
@@ -69,8 +70,9 @@ export class IoEnd {
   };
   /**
    * The last answer had to wake the guest: it needs tens of microseconds to
-   * run again, so what it sends next is polled for, not spun for (the drops
-   * it posts quietly on its way would only make a spin look worthwhile).
+   * run again, so what it sends next is polled for, not spun for, until a
+   * message that is not a drop shows it running (the drops it posts on its
+   * way are no sign that its next call is near).
    */
   private guestWoken = false;
   private stopped = false;
@@ -164,8 +166,10 @@ export class IoEnd {
       return true;
     }
     const op = buf.readUInt32LE(offset + 4);
-    this.guestWoken = false;
-    const isCall = (buf.readUInt32LE(offset + 8) & CALL) !== 0;
+    const flags = buf.readUInt32LE(offset + 8);
+    const isCall = (flags & CALL) !== 0;
+    // A guest that sends anything but a drop is running; what it lets go of on its way says nothing.
+    if ((flags & DROP) === 0) this.guestWoken = false;
     this.serving = (this.head + length) >>> 0;
     let result: Reply | Promise<Reply>;
     try {

@@ -53,6 +53,8 @@ export const MESSAGE_HEADER = 12;
 export const WRAP = 0xffffffff;
 /** Flag of a message whose sender waits for an answer. */
 export const CALL = 1;
+/** Flag of a one-way message that lets go of something: no sign of when the guest's next call comes. */
+export const DROP = 2;
 
 /** Slots in the inbox, and room for a request head in each; a bigger one is handed over the usual way. */
 export const INBOX_SLOTS = 8;

@@ -1,6 +1,6 @@
 import type { FieldEntry } from '../engine/fields.js';
 import { Codec } from './codec.js';
-import type { GuestEnd } from './guest-end.js';
+import { Post, type GuestEnd } from './guest-end.js';
 import { Op } from './ops.js';
 
 /** The largest piece of a write that crosses in one message. */
@@ -36,7 +36,7 @@ export class OutputStreams {
   /** A body with the id `id` (quiet: it changes nothing the I/O thread waits for). */
   create(id: number): void {
     this.end.begin(Op.OutNew).u32(id);
-    this.end.post(true);
+    this.end.post(Post.Quiet);
     this.writing.set(id, { written: 0, handedOver: false, closed: false, failed: false });
   }
 

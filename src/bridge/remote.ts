@@ -4,7 +4,7 @@ import type { OutgoingRequestHead } from '../engine/io/request-head.js';
 import type { IncomingRequestHead } from '../engine/io/served.js';
 import type { RequestOptions } from '../engine/io/transport.js';
 import { Codec } from './codec.js';
-import type { GuestEnd } from './guest-end.js';
+import { Post, type GuestEnd } from './guest-end.js';
 import { InputStreams, type ReadResult } from './input-streams.js';
 import { OutputStreams, type Writing } from './output-streams.js';
 import { REPLY_AREA, type LocalBodies } from './local-bodies.js';
@@ -111,7 +111,7 @@ export class Remote {
 
   futureDrop(id: number): void {
     this.end.begin(Op.FutureDrop).u32(id);
-    this.end.post(true);
+    this.end.post(Post.Drop);
   }
 
   inRead(id: number, max: number): ReadResult | undefined {
