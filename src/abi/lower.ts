@@ -80,20 +80,16 @@ export const storerFor = memo((t: WitType): Storer => {
         if (v !== undefined) some(mem, ptr + at, v);
       };
     }
-    case 'enum': {
-      const tags = new Map(t.cases.map((name, tag) => [name, tag]));
+    case 'enum':
       return (mem, ptr, v) => {
-        mem.view.setUint8(ptr, tagOf(tags, v as string, t));
+        mem.view.setUint8(ptr, tagOf(t, v as string));
       };
-    }
     default: {
-      const cases = casesOf(t);
-      const tags = new Map(cases.map(([name], tag) => [name, tag]));
-      const payloads = cases.map(([, c]) => (c ? storerFor(c) : undefined));
+      const payloads = casesOf(t).map(([, c]) => (c ? storerFor(c) : undefined));
       const at = payloadOffset(t);
       return (mem, ptr, v) => {
         const { tag, val } = v as Tagged;
-        const k = tagOf(tags, tag, t);
+        const k = tagOf(t, tag);
         mem.view.setUint8(ptr, k);
         payloads[k]?.(mem, ptr + at, val);
       };
@@ -122,9 +118,12 @@ function listStorer(elem: WitType): Storer {
   };
 }
 
+/** Each case's tag by name, for any variant-like type. */
+const tagsOf = memo((t: WitType) => new Map(casesOf(t).map(([name], tag) => [name, tag])));
+
 /** A case's tag; a case the type lacks is the host's own mistake. */
-function tagOf(tags: ReadonlyMap<string, number>, name: string, t: WitType): number {
-  const tag = tags.get(name);
+function tagOf(t: WitType, name: string): number {
+  const tag = tagsOf(t).get(name);
   if (tag === undefined) throw new Error(`no case ${name} in this ${t.kind}`);
   return tag;
 }
@@ -143,8 +142,8 @@ export function lowerFlat(t: WitType, value: unknown): FlatValue {
     case 'option':
       return value === undefined ? 0 : 1;
     case 'enum':
-      return t.cases.indexOf(value as string);
+      return tagOf(t, value as string);
     default:
-      return casesOf(t).findIndex(([name]) => name === (value as Tagged).tag);
+      return tagOf(t, (value as Tagged).tag);
   }
 }

@@ -30,77 +30,61 @@ export type Lifter = (mem: GuestMemory, args: readonly FlatValue[]) => unknown;
 
 /**
  * The {@link Lifter} of parameter `what` of type `t` at flat index `at`,
- * made once per import: handles, numbers, strings, lists and variant-like
- * types are read directly (most parameters are), the rest through
- * {@link liftFlat}.
+ * made once per import: the type is walked here, not at each call.
  */
 export function lifterAt(t: WitType, at: number, what: string): Lifter {
   switch (t.kind) {
+    case 'u8':
+      return (_mem, args) => asI32(args[at]) & 0xff;
+    case 'u16':
+      return (_mem, args) => asI32(args[at]) & 0xffff;
     case 'u32':
       return (_mem, args) => asI32(args[at]) >>> 0;
+    case 'u64':
+      return (_mem, args) => BigInt.asUintN(64, asI64(args[at]));
     case 'bool':
       return (_mem, args) => asI32(args[at]) !== 0;
     case 'string':
       return (mem, args) => mem.string(asI32(args[at]) >>> 0, asI32(args[at + 1]) >>> 0, what);
     case 'list':
       return (mem, args) => loadList(mem, t.elem, asI32(args[at]) >>> 0, asI32(args[at + 1]) >>> 0, what);
-    case 'option':
-    case 'result':
-    case 'variant':
-    case 'enum': {
+    case 'tuple': {
+      const items = membersLifted(t.items, at, () => what);
+      return (mem, args) => items.map((lift) => lift(mem, args));
+    }
+    case 'record': {
+      const fields = membersLifted(
+        t.fields.map(([, f]) => f),
+        at,
+        (k) => `${what}.${t.fields[k]?.[0] ?? ''}`,
+      );
+      const names = t.fields.map(([name]) => name);
+      return (mem, args) => {
+        const out: Record<string, unknown> = {};
+        for (let k = 0; k < fields.length; k++) out[names[k] as string] = (fields[k] as Lifter)(mem, args);
+        return out;
+      };
+    }
+    default: {
       // A case's payload is flattened right after the tag, whichever case it is.
-      const cases = casesOf(t);
-      const payloads = cases.map(([, c]) => (c ? lifterAt(c, at + 1, what) : undefined));
+      const payloads = casesOf(t).map(([, c]) => (c ? lifterAt(c, at + 1, what) : undefined));
       return (mem, args) => {
         const tag = asI32(args[at]) >>> 0;
         const [name] = caseAt(t, tag, what);
         return fromCase(t, name, payloads[tag]?.(mem, args));
       };
     }
-    default:
-      return (mem, args) => liftFlat(mem, t, args, { i: at }, what);
   }
 }
 
-/** Reads one parameter from the flat argument list, advancing `at.i`. */
-export function liftFlat(
-  mem: GuestMemory,
-  t: WitType,
-  args: readonly FlatValue[],
-  at: { i: number },
-  what: string,
-): unknown {
-  switch (t.kind) {
-    case 'u8':
-      return asI32(args[at.i++]) & 0xff;
-    case 'u16':
-      return asI32(args[at.i++]) & 0xffff;
-    case 'u32':
-      return asI32(args[at.i++]) >>> 0;
-    case 'u64':
-      return BigInt.asUintN(64, asI64(args[at.i++]));
-    case 'bool':
-      return asI32(args[at.i++]) !== 0;
-    case 'string':
-      return mem.string(asI32(args[at.i++]) >>> 0, asI32(args[at.i++]) >>> 0, what);
-    case 'list':
-      return loadList(mem, t.elem, asI32(args[at.i++]) >>> 0, asI32(args[at.i++]) >>> 0, what);
-    case 'tuple':
-      return t.items.map((item) => liftFlat(mem, item, args, at, what));
-    case 'record':
-      return Object.fromEntries(
-        t.fields.map(([name, f]) => [name, liftFlat(mem, f, args, at, `${what}.${name}`)]),
-      );
-    default: {
-      const tag = asI32(args[at.i++]) >>> 0;
-      const [name, payload] = caseAt(t, tag, what);
-      const width = flatten(t).length - 1;
-      const end = at.i + width;
-      const val = payload ? liftFlat(mem, payload, args, at, what) : undefined;
-      at.i = end;
-      return fromCase(t, name, val);
-    }
-  }
+/** Lifters of consecutive members flattened from `at` on, the k-th named `what(k)`. */
+function membersLifted(members: readonly WitType[], at: number, what: (k: number) => string): Lifter[] {
+  let i = at;
+  return members.map((m, k) => {
+    const lift = lifterAt(m, i, what(k));
+    i += flatten(m).length;
+    return lift;
+  });
 }
 
 function fromCase(t: WitType, name: string, val: unknown): unknown {
