@@ -97,6 +97,16 @@ void describe('serving: the response', () => {
     assert.deepEqual(r.rawTrailers, ['x-checksum', 'abc', 'x-count', '1', 'x-count', '2']);
   });
 
+  void it('should send a small body the guest finished before waiting whole, with a content-length, each time', async () => {
+    // /hello sets the response, then writes and finishes its body: the response waits for the finish.
+    for (let i = 0; i < 100; i++) {
+      const r = await request(`${s.url}/hello`);
+      assert.equal(r.headers['content-length'], '6', `request ${i}`);
+      assert.equal(r.headers['transfer-encoding'], undefined, `request ${i}`);
+      assert.equal(r.text, 'hello\n');
+    }
+  });
+
   void it('should send the head at the first write, before the body is finished', async () => {
     const started = Date.now();
     const req = http.get(`${s.url}/slow-write?n=3&ms=400`, { agent: false });

@@ -109,6 +109,16 @@ export class OutputStreams {
     this.end.post();
   }
 
+  /** Bytes written to the body so far. */
+  written(id: number): number {
+    return this.writing.get(id)?.written ?? 0;
+  }
+
+  /** Whether the body is finished. */
+  finished(id: number): boolean {
+    return this.writing.get(id)?.closed === true;
+  }
+
   /** The body's request or response went to the host: from now on it streams, unbounded by the buffer limit. */
   handOver(id: number): void {
     const body = this.writing.get(id);

@@ -1,7 +1,7 @@
 import type { FieldEntry } from '../engine/fields.js';
 import { capRead } from '../engine/io/incoming-body.js';
 import type { OutgoingRequestHead } from '../engine/io/request-head.js';
-import type { IncomingRequestHead } from '../engine/io/served.js';
+import { WHOLE_RESPONSE_MAX, type IncomingRequestHead } from '../engine/io/served.js';
 import type { RequestOptions } from '../engine/io/transport.js';
 import { Codec } from './codec.js';
 import { Post, type GuestEnd } from './guest-end.js';
@@ -31,6 +31,9 @@ export class Remote {
   private readonly output: OutputStreams;
   /** Body bytes already on this thread: whole small bodies, and what reads brought ahead. */
   private readonly local: LocalBodies;
+  /** The response set and not yet handed to the I/O thread (see {@link respond}). */
+  private held:
+    { outparam: number; status: number; headers: readonly FieldEntry[]; bodyId: number } | undefined;
 
   constructor(
     private readonly end: GuestEnd,
@@ -64,11 +67,13 @@ export class Remote {
     total: number,
     fill: (into: Buffer, at: number, offset: number, n: number) => void,
   ): number {
+    if (this.held?.bodyId === id && this.output.written(id) + total > WHOLE_RESPONSE_MAX) this.release();
     return this.output.write(id, total, fill);
   }
 
   outFinish(id: number, trailers: readonly FieldEntry[] | undefined): void {
     this.output.finish(id, trailers);
+    if (this.held?.bodyId === id) this.release();
   }
 
   outDrop(id: number): void {
@@ -97,6 +102,7 @@ export class Remote {
   }
 
   futureGet(id: number): RemoteResponse | undefined {
+    this.release();
     const bodyId = this.newId();
     this.end.begin(Op.FutureGet).u32(id).u32(bodyId);
     const r = this.call();
@@ -115,14 +121,17 @@ export class Remote {
   }
 
   inRead(id: number, max: number): ReadResult | undefined {
+    this.release();
     return this.input.read(id, max);
   }
 
   inSkip(id: number, max: bigint): { count: bigint; end: boolean } | undefined {
+    this.release();
     return this.input.skip(id, max);
   }
 
   inFinish(id: number): FieldEntry[] | undefined {
+    this.release();
     return this.input.finish(id);
   }
 
@@ -140,6 +149,7 @@ export class Remote {
   }
 
   splice(out: number, src: number, max: bigint): { count: bigint; end: boolean } | undefined {
+    this.release();
     const body = this.output.writable(out);
     if (!body) return undefined;
     this.input.settle();
@@ -157,6 +167,7 @@ export class Remote {
   }
 
   forward(out: number, src: number): bigint | undefined {
+    this.release();
     const body = this.output.writable(out);
     if (!body) return undefined;
     this.input.settle();
@@ -171,6 +182,7 @@ export class Remote {
 
   /** Blocks until at least one target is ready; one byte per target, 1 = ready. */
   poll(targets: readonly (readonly [PollKind, number])[]): Uint8Array {
+    this.release();
     // Bytes this thread holds make their stream ready without asking.
     const here = targets.map(([kind, id]) => (kind === PollKind.Input && this.input.ready(id) ? 1 : 0));
     if (here.includes(1)) return Uint8Array.from(here);
@@ -181,15 +193,38 @@ export class Remote {
     return new Uint8Array(r.buf.subarray(r.pos, r.pos + n));
   }
 
+  /**
+   * Sets the response of the call being served. It goes to the I/O thread
+   * once its body is finished, the guest is about to wait (a call, a sleep),
+   * `handle` returns, or the body outgrows {@link WHOLE_RESPONSE_MAX} —
+   * whichever comes first. So a small response the guest finishes before it
+   * waits goes whole, with a content-length, whether the guest set it before
+   * writing (as most do) or after; and a streaming guest's client still sees
+   * each chunk written before a wait.
+   */
   respond(outparam: number, status: number, headers: readonly FieldEntry[], bodyId: number): void {
+    this.held = { outparam, status, headers, bodyId };
+    if (this.output.finished(bodyId)) this.release();
+  }
+
+  /** Hands the response held by {@link respond} to the I/O thread, and wakes it for what it has not served. */
+  flush(): void {
+    this.release();
+    this.end.flush();
+  }
+
+  private release(): void {
+    const held = this.held;
+    if (!held) return;
+    this.held = undefined;
     this.end
-      .begin(Op.Respond, 16 + Codec.entriesSize(headers))
-      .u32(outparam)
-      .u32(status)
-      .entries(headers)
-      .u32(bodyId);
+      .begin(Op.Respond, 16 + Codec.entriesSize(held.headers))
+      .u32(held.outparam)
+      .u32(held.status)
+      .entries(held.headers)
+      .u32(held.bodyId);
     this.end.post();
-    this.output.handOver(bodyId);
+    this.output.handOver(held.bodyId);
   }
 
   respondError(outparam: number, errorTag: string, message: string): void {
@@ -203,6 +238,7 @@ export class Remote {
    * instance from its inbox, or, when it is empty, blocks until the host has one.
    */
   nextCall(): { outparamId: number; bodyId: number; head: IncomingRequestHead } {
+    this.release();
     this.output.clear();
     this.input.clear();
     const bodyId = this.newId();

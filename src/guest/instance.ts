@@ -98,7 +98,7 @@ export async function createGuest(init: GuestInit): Promise<Guest> {
         preview1.poll_oneoff as Parameters<typeof interruptibleSleep>[0],
         () => host.memory(),
         () => {
-          channel.flush();
+          host.remote.flush();
         },
       ),
     },

@@ -3,11 +3,8 @@ import { HOP_BY_HOP, toWire, type FieldEntry } from '../engine/fields.js';
 import { decodeRaw } from '../engine/io/exchange.js';
 import { IncomingBody } from '../engine/io/incoming-body.js';
 import type { Chunk, OutgoingBody } from '../engine/io/outgoing-body.js';
-import type { IncomingCall, IncomingRequestHead } from '../engine/io/served.js';
+import { WHOLE_RESPONSE_MAX, type IncomingCall, type IncomingRequestHead } from '../engine/io/served.js';
 import { hasBody, requestHead } from './served-head.js';
-
-/** The largest body sent whole, with a content-length, when it ended before its head went out; a bigger one streams. */
-const WHOLE_MAX = 64 * 1024;
 
 const STATUS_OF_ERROR: Readonly<Record<string, number>> = { 'timeout-error': 504, 'protocol-error': 502 };
 
@@ -151,7 +148,7 @@ export class ServerCall implements IncomingCall {
    * copies, since nothing is lent before the head. False when it does not apply.
    */
   private sendWhole(status: number, raw: string[], body: OutgoingBody, chunks: Chunk[]): boolean {
-    if (body.written > WHOLE_MAX || body.trailers) return false;
+    if (body.written > WHOLE_RESPONSE_MAX || body.trailers) return false;
     if (status === 204 || status === 304 || this.head.method === 'HEAD') return false;
     for (let i = 0; i < raw.length; i += 2) if (raw[i]?.toLowerCase() === 'content-length') return false;
     const [only] = chunks;

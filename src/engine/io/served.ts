@@ -2,6 +2,13 @@ import type { FieldEntry } from '../fields.js';
 import type { IncomingBody } from './incoming-body.js';
 import type { OutgoingBody } from './outgoing-body.js';
 
+/**
+ * The largest response body sent whole, with a content-length, when it ended before its head went
+ * out; a bigger one streams. The guest's thread holds a response back until its body is finished
+ * or this big (see `Remote.respond`).
+ */
+export const WHOLE_RESPONSE_MAX = 64 * 1024;
+
 /** An incoming request as the guest sees it. */
 export interface IncomingRequestHead {
   readonly method: string;
