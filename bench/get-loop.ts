@@ -13,17 +13,18 @@ const elapsedMs = (out: string): number => {
   return Number(m[1]) / 1000;
 };
 
-/** Each loop's time in ms, one sample per round: the guest's, plain undici's, and the floor's. */
+/** Each loop's time in ms, one sample per round: the guest's, plain undici's, and the two floors'. */
 interface Loops {
   readonly guest: number[];
   readonly plain: number[];
   readonly handedOff: number[];
+  readonly minimal: number[];
 }
 
 /** `rounds` rounds of `gets` sequential GETs, each loop in a fresh process, rounds alternating. */
 async function loops(origin: Server, gets: number, rounds: number): Promise<Loops> {
   const authority = new URL(origin.url).host;
-  const out: Loops = { guest: [], plain: [], handedOff: [] };
+  const out: Loops = { guest: [], plain: [], handedOff: [], minimal: [] };
   const node = (args: string[]): Promise<number> => run(process.execPath, args).then(elapsedMs);
   for (let round = 0; round < rounds; round++) {
     out.guest.push(
@@ -31,13 +32,15 @@ async function loops(origin: Server, gets: number, rounds: number): Promise<Loop
     );
     out.plain.push(await node([fixture('undici-loop'), origin.url, String(gets)]));
     out.handedOff.push(await node([fixture('handoff-loop'), origin.url, String(gets)]));
+    out.minimal.push(await node([fixture('minimal-get-host'), authority, '/', String(gets)]));
   }
   return out;
 }
 
 /**
  * 2,000 sequential GETs by a guest, against the same loop in plain undici,
- * and the floor: that loop with each GET handed over from a blocked thread.
+ * and two floors: that loop with each GET handed over from a blocked
+ * thread, and a minimal host running the same guest.
  * Then the same at 10,000 GETs, per GET, for the cost once warm. Each loop in
  * a fresh process, rounds alternating, against an origin warmed up first.
  */
@@ -78,6 +81,16 @@ export async function getLoopBench(): Promise<Result[]> {
       note: 'no WebAssembly: one word each way, Atomics.wait on the asking thread',
     },
     {
+      name: 'floor: a minimal host running the same guest',
+      unit: 'ms',
+      better: 'lower',
+      ours: short.minimal,
+      ...plain,
+      target: 'a floor, measured',
+      met: undefined,
+      note: 'the hand-off above plus the guest: its imports do only what the ABI needs, with no checks, headers or streaming',
+    },
+    {
       name: `${STEADY_GETS} sequential GETs by a guest: time per GET`,
       unit: 'µs',
       better: 'lower',
@@ -92,6 +105,15 @@ export async function getLoopBench(): Promise<Result[]> {
       unit: 'µs',
       better: 'lower',
       ours: perGet(steady.handedOff),
+      ...plainPerGet,
+      target: 'a floor, measured',
+      met: undefined,
+    },
+    {
+      name: `minimal host at ${STEADY_GETS} GETs: time per GET`,
+      unit: 'µs',
+      better: 'lower',
+      ours: perGet(steady.minimal),
       ...plainPerGet,
       target: 'a floor, measured',
       met: undefined,

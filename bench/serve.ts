@@ -66,6 +66,7 @@ export async function serveBench(): Promise<Result[]> {
     ['all', await startServer(wasirun(cores))],
     ['floor', await startServer([fixture('null-guest')])],
     ['handoff', await startServer([fixture('handoff-server')])],
+    ['minimal', await startServer([fixture('minimal-host')])],
   ];
   const seen = new Map<string, Load[]>(servers.map(([k]) => [k, []]));
   try {
@@ -142,6 +143,28 @@ export async function serveBench(): Promise<Result[]> {
       'no WebAssembly, no ABI: shared words and wake-ups as in wasirun',
     ),
     row('floor: CPU per request, its event-loop thread', 'handoff', mainThread, 'a floor, measured'),
+    row(
+      'floor: a minimal host running the hello guest on a thread',
+      'minimal',
+      rps,
+      'a floor, measured',
+      undefined,
+      'the hand-off above plus the guest: its six imports do only what the ABI needs, with no checks, streaming or recovery',
+    ),
+    row(
+      'floor: minimal host, CPU per request, event-loop thread',
+      'minimal',
+      mainThread,
+      'a floor, measured',
+    ),
+    {
+      name: "floor: minimal host, CPU per request, the guest's thread",
+      unit: 'µs/req',
+      better: 'lower',
+      ours: pick('minimal', (l) => l.cpu[1] ?? 0),
+      target: 'a floor, measured',
+      met: undefined,
+    },
     {
       name: `floor: req/s ${cores} cores allow at bare node:http's CPU per request, autocannon's included`,
       unit: 'req/s',
