@@ -161,6 +161,23 @@ void describe('serving: the response', () => {
   });
 });
 
+/** A guest that sets a 200 response, writes "partial\n" to its body, then traps. */
+const TRAP_AFTER_WRITE_WAT = `(module
+  (import "types" "new-fields" (func $fields (param i32 i32) (result i32)))
+  (import "types" "new-outgoing-response" (func $response (param i32 i32) (result i32)))
+  (import "types" "outgoing-response-write" (func $body (param i32 i32)))
+  (import "streams" "write" (func $write (param i32 i32 i32 i32)))
+  (import "types" "set-response-outparam" (func $set (param i32 i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 64) "partial\\n")
+  (func (export "HTTP#handle") (param $request i32) (param $out i32)
+    (local $response i32)
+    (local.set $response (call $response (i32.const 200) (call $fields (i32.const 0) (i32.const 0))))
+    (call $body (local.get $response) (i32.const 16))
+    (drop (call $set (local.get $out) (i32.const 0) (local.get $response) (i32.const 0) (i32.const 0)))
+    (call $write (i32.load (i32.const 20)) (i32.const 64) (i32.const 8) (i32.const 32))
+    unreachable))`;
+
 void describe('serving: a whole body', () => {
   void it('should send a body finished before set-response-outparam with a content-length, in one exchange', async () => {
     await withServer(await compileWat(WHOLE_WAT), { workers: 1 }, async (s) => {
@@ -209,6 +226,17 @@ void describe('serving: error values and missing responses', () => {
         const r = await request(`${s.url}/bytes?size=2000000`);
         assert.equal(r.status, 200, r.text);
         assert.deepEqual(r.body, pattern(0, 2_000_000));
+      }
+    });
+  });
+
+  void it('should answer 500, not a cut response, when the guest traps after writing part of its body', async () => {
+    // The response waits on the guest's thread for the body's finish, and the guest never gets there.
+    await withServer(await compileWat(TRAP_AFTER_WRITE_WAT), { workers: 1 }, async (s) => {
+      for (let i = 0; i < 5; i++) {
+        const r = await request(`${s.url}/`);
+        assert.equal(r.status, 500, `request ${i}`);
+        assert.equal(r.text, 'guest trapped: unreachable\n', `request ${i}`);
       }
     });
   });
