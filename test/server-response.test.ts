@@ -241,6 +241,19 @@ void describe('serving: error values and missing responses', () => {
     });
   });
 
+  void it('should answer 500 naming the buffer limit when a body passes it before it is sent, written first or after', async () => {
+    const reason =
+      "the guest's response body failed: body exceeds the 4-byte buffer for data written before it is sent\n";
+    // /hello sets its response, then writes 6 bytes; WHOLE_WAT writes 11 bytes, then sets its response.
+    for (const guestPath of [routes, await compileWat(WHOLE_WAT)]) {
+      await withServer(guestPath, { workers: 1, bodyBufferLimit: 4 }, async (s) => {
+        const r = await request(`${s.url}/hello`, { timeoutMs: 5000 });
+        assert.equal(r.status, 500);
+        assert.equal(r.text, reason);
+      });
+    }
+  });
+
   void it('should answer 500 saying so when handle returns without a response', async () => {
     await withServer(noResponse, { workers: 1 }, async (s) => {
       const r = await request(`${s.url}/`, { method: 'POST', body: 'ignored' });

@@ -31,6 +31,8 @@ export class Remote {
   private readonly output: OutputStreams;
   /** Body bytes already on this thread: whole small bodies, and what reads brought ahead. */
   private readonly local: LocalBodies;
+  /** The most a held response's body takes before the response goes (a body not handed over is held to the buffer limit). */
+  private readonly holdMax: number;
   /** The response set and not yet handed to the I/O thread (see {@link respond}). */
   private held:
     { outparam: number; status: number; headers: readonly FieldEntry[]; bodyId: number } | undefined;
@@ -43,6 +45,7 @@ export class Remote {
     this.input = new InputStreams(end, () => this.call());
     this.local = this.input.local;
     this.output = new OutputStreams(end, () => this.call(), bodyBufferLimit);
+    this.holdMax = Math.min(WHOLE_RESPONSE_MAX, bodyBufferLimit);
   }
 
   /** Sends the message begun and waits for its answer, which overwrites the reply area. */
@@ -67,7 +70,7 @@ export class Remote {
     total: number,
     fill: (into: Buffer, at: number, offset: number, n: number) => void,
   ): number {
-    if (this.held?.bodyId === id && this.output.written(id) + total > WHOLE_RESPONSE_MAX) this.release();
+    if (this.held?.bodyId === id && this.output.written(id) + total > this.holdMax) this.release();
     return this.output.write(id, total, fill);
   }
 
@@ -196,7 +199,8 @@ export class Remote {
   /**
    * Sets the response of the call being served. It goes to the I/O thread
    * once its body is finished, the guest is about to wait (a call, a sleep),
-   * `handle` returns, or the body outgrows {@link WHOLE_RESPONSE_MAX} —
+   * `handle` returns, or the body outgrows {@link WHOLE_RESPONSE_MAX} (or the
+   * buffer limit, which holds a body until it is handed over) —
    * whichever comes first. So a small response the guest finishes before it
    * waits goes whole, with a content-length, whether the guest set it before
    * writing (as most do) or after; and a streaming guest's client still sees

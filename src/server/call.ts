@@ -87,7 +87,8 @@ export class ServerCall implements IncomingCall {
       if (!HOP_BY_HOP.has(name.toLowerCase())) raw.push(name, toWire(value));
     }
     this.out = { status, raw, body };
-    if (body.ended) this.pump();
+    // A body that failed (written past the buffer limit before this) will not change again.
+    if (body.ended || body.failed) this.pump();
     else if (body.written > 0) queueMicrotask(this.pump);
     else void body.changed.wait().then(this.pump);
   }
@@ -105,7 +106,10 @@ export class ServerCall implements IncomingCall {
     if (!out) return;
     const { status, raw, body } = out;
     try {
-      if (body.failure) throw body.failure;
+      if (body.failure) {
+        this.abandonBody(body.failure);
+        return;
+      }
       const chunks = body.takeChunks();
       if (!res.headersSent) {
         if (body.ended && this.sendWhole(status, raw, body, chunks)) return;
@@ -139,6 +143,12 @@ export class ServerCall implements IncomingCall {
     if (this.res.headersSent) this.res.destroy();
     else this.answer(500, `the guest's response is not valid HTTP: ${err.message}`);
   };
+
+  /** The body failed (the client left, or it passed the buffer limit): a 500, or a cut connection. */
+  private abandonBody(err: Error): void {
+    if (this.res.headersSent) this.res.destroy();
+    else this.answer(500, `the guest's response body failed: ${err.message}`);
+  }
 
   /**
    * A small body that ended before its head went out goes as bare Node sends
