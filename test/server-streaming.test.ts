@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { Fnv, pattern } from './helpers/origin.js';
 import { guest, repoPath } from './helpers/paths.js';
 import { request, startServer, withServer, type TestServer } from './helpers/server.js';
+import { compileWat } from './helpers/wat.js';
 
 const echo = repoPath('examples', 'echo-server.wasm');
 const streamer = repoPath('examples', 'stream-server.wasm');
@@ -116,6 +117,58 @@ void describe('serving: a large response written without pause (routes-server)',
       for (let at = 0; at < BIG; at += 1024 * 1024) expected.update(pattern(at, 1024 * 1024));
       assert.deepEqual(await got, { bytes: BIG, fnv: expected.hex });
     });
+  });
+});
+
+/** A guest that sets a 200 response, then writes 16 MiB of zeros 1 KiB at a time and finishes. */
+const SMALL_WRITES_WAT = `(module
+  (import "types" "new-fields" (func $fields (param i32 i32) (result i32)))
+  (import "types" "new-outgoing-response" (func $response (param i32 i32) (result i32)))
+  (import "types" "outgoing-response-write" (func $body (param i32 i32)))
+  (import "streams" "write" (func $write (param i32 i32 i32 i32)))
+  (import "types" "finish-outgoing-stream" (func $finish (param i32 i32 i32)))
+  (import "types" "set-response-outparam" (func $set (param i32 i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (func (export "HTTP#handle") (param $request i32) (param $out i32)
+    (local $response i32) (local $stream i32) (local $i i32)
+    (local.set $response (call $response (i32.const 200) (call $fields (i32.const 0) (i32.const 0))))
+    (call $body (local.get $response) (i32.const 16))
+    (local.set $stream (i32.load (i32.const 20)))
+    (drop (call $set (local.get $out) (i32.const 0) (local.get $response) (i32.const 0) (i32.const 0)))
+    (loop $more
+      (call $write (local.get $stream) (i32.const 1024) (i32.const 1024) (i32.const 32))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $more (i32.lt_u (local.get $i) (i32.const 16384))))
+    (call $finish (local.get $stream) (i32.const 0) (i32.const 0))))`;
+
+void describe('serving: a response written in small pieces', () => {
+  void it('should hold back a guest writing faster than the client reads, not fail it at the buffer limit', async () => {
+    // 16 MiB in 1 KiB writes, past a 1 MiB buffer limit, to a client that reads nothing for a second:
+    // a response handed over streams with backpressure.
+    await withServer(
+      await compileWat(SMALL_WRITES_WAT),
+      { workers: 1, bodyBufferLimit: 1024 * 1024 },
+      async (s) => {
+        const size = 16 * 1024 * 1024;
+        const [res] = (await once(http.get(`${s.url}/`, { agent: false }), 'response')) as [
+          http.IncomingMessage,
+        ];
+        res.pause();
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        const got = new Fnv();
+        let bytes = 0;
+        res.on('data', (c: Buffer) => {
+          got.update(c);
+          bytes += c.length;
+        });
+        res.resume();
+        await once(res, 'end');
+        assert.deepEqual(
+          { bytes, fnv: got.hex },
+          { bytes: size, fnv: new Fnv().update(Buffer.alloc(size)).hex },
+        );
+      },
+    );
   });
 });
 

@@ -87,6 +87,8 @@ export class ServerCall implements IncomingCall {
       if (!HOP_BY_HOP.has(name.toLowerCase())) raw.push(name, toWire(value));
     }
     this.out = { status, raw, body };
+    // From here on the body streams: a writer faster than the client waits, it is not held to the buffer limit.
+    body.handOver();
     // A body that failed (written past the buffer limit before this) will not change again.
     if (body.ended || body.failed) this.pump();
     else if (body.written > 0) queueMicrotask(this.pump);
