@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { pattern } from './helpers/origin.js';
 import { guest, repoPath } from './helpers/paths.js';
 import { rawExchange, request, startServer, values, withServer, type TestServer } from './helpers/server.js';
-import { compileWat } from './helpers/wat.js';
+import { RESPONSE_IMPORTS, compileWat } from './helpers/wat.js';
 
 const routes = guest('routes-server');
 const noResponse = repoPath('examples', 'no-response-server.wasm');
@@ -37,12 +37,7 @@ const ERRORS_WAT = `(module
  * set-response-outparam, with status 200, 204, 200 for its calls 0, 1, 2.
  */
 const WHOLE_WAT = `(module
-  (import "types" "new-fields" (func $fields (param i32 i32) (result i32)))
-  (import "types" "new-outgoing-response" (func $response (param i32 i32) (result i32)))
-  (import "types" "outgoing-response-write" (func $body (param i32 i32)))
-  (import "streams" "write" (func $write (param i32 i32 i32 i32)))
-  (import "types" "finish-outgoing-stream" (func $finish (param i32 i32 i32)))
-  (import "types" "set-response-outparam" (func $set (param i32 i32 i32 i32 i32) (result i32)))
+  ${RESPONSE_IMPORTS}
   (memory (export "memory") 1)
   (data (i32.const 64) "whole body\\n")
   (data (i32.const 128) "\\c8\\00\\00\\00\\cc\\00\\00\\00\\c8\\00\\00\\00")
@@ -163,11 +158,7 @@ void describe('serving: the response', () => {
 
 /** A guest that sets a 200 response, writes "partial\n" to its body, then traps. */
 const TRAP_AFTER_WRITE_WAT = `(module
-  (import "types" "new-fields" (func $fields (param i32 i32) (result i32)))
-  (import "types" "new-outgoing-response" (func $response (param i32 i32) (result i32)))
-  (import "types" "outgoing-response-write" (func $body (param i32 i32)))
-  (import "streams" "write" (func $write (param i32 i32 i32 i32)))
-  (import "types" "set-response-outparam" (func $set (param i32 i32 i32 i32 i32) (result i32)))
+  ${RESPONSE_IMPORTS}
   (memory (export "memory") 1)
   (data (i32.const 64) "partial\\n")
   (func (export "HTTP#handle") (param $request i32) (param $out i32)

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { Fnv, pattern } from './helpers/origin.js';
 import { guest, repoPath } from './helpers/paths.js';
 import { request, startServer, withServer, type TestServer } from './helpers/server.js';
-import { compileWat } from './helpers/wat.js';
+import { RESPONSE_IMPORTS, compileWat } from './helpers/wat.js';
 
 const echo = repoPath('examples', 'echo-server.wasm');
 const streamer = repoPath('examples', 'stream-server.wasm');
@@ -122,12 +122,7 @@ void describe('serving: a large response written without pause (routes-server)',
 
 /** A guest that sets a 200 response, then writes 16 MiB of zeros 1 KiB at a time and finishes. */
 const SMALL_WRITES_WAT = `(module
-  (import "types" "new-fields" (func $fields (param i32 i32) (result i32)))
-  (import "types" "new-outgoing-response" (func $response (param i32 i32) (result i32)))
-  (import "types" "outgoing-response-write" (func $body (param i32 i32)))
-  (import "streams" "write" (func $write (param i32 i32 i32 i32)))
-  (import "types" "finish-outgoing-stream" (func $finish (param i32 i32 i32)))
-  (import "types" "set-response-outparam" (func $set (param i32 i32 i32 i32 i32) (result i32)))
+  ${RESPONSE_IMPORTS}
   (memory (export "memory") 1)
   (func (export "HTTP#handle") (param $request i32) (param $out i32)
     (local $response i32) (local $stream i32) (local $i i32)

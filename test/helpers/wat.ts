@@ -47,3 +47,13 @@ export function le32(...values: number[]): Buffer {
 
 /** `(i32.const …)` operands, one per value. */
 export const i32s = (...values: number[]): string => values.map((v) => `(i32.const ${v | 0})`).join(' ');
+
+/** The imports a WAT guest needs to build and send a response: $fields, $response, $body, $write, $finish, $set. */
+export const RESPONSE_IMPORTS = `
+  (import "types" "new-fields" (func $fields (param i32 i32) (result i32)))
+  (import "types" "new-outgoing-response" (func $response (param i32 i32) (result i32)))
+  (import "types" "outgoing-response-write" (func $body (param i32 i32)))
+  (import "streams" "write" (func $write (param i32 i32 i32 i32)))
+  (import "types" "finish-outgoing-stream" (func $finish (param i32 i32 i32)))
+  (import "types" "set-response-outparam" (func $set (param i32 i32 i32 i32 i32) (result i32)))
+`;
