@@ -1,10 +1,11 @@
 import type { FieldEntry } from '../engine/fields.js';
 import { capRead } from '../engine/io/incoming-body.js';
 import type { OutgoingRequestHead } from '../engine/io/request-head.js';
-import { WHOLE_RESPONSE_MAX, type IncomingRequestHead } from '../engine/io/served.js';
+import type { IncomingRequestHead } from '../engine/io/served.js';
 import type { RequestOptions } from '../engine/io/transport.js';
 import { Codec } from './codec.js';
 import { Post, type GuestEnd } from './guest-end.js';
+import { HeldResponse } from './held-response.js';
 import { InputStreams, type ReadResult } from './input-streams.js';
 import { OutputStreams, type Writing } from './output-streams.js';
 import { REPLY_AREA, type LocalBodies } from './local-bodies.js';
@@ -31,11 +32,8 @@ export class Remote {
   private readonly output: OutputStreams;
   /** Body bytes already on this thread: whole small bodies, and what reads brought ahead. */
   private readonly local: LocalBodies;
-  /** The most a held response's body takes before the response goes (a body not handed over is held to the buffer limit). */
-  private readonly holdMax: number;
-  /** The response set and not yet handed to the I/O thread (see {@link respond}). */
-  private held:
-    { outparam: number; status: number; headers: readonly FieldEntry[]; bodyId: number } | undefined;
+  /** The response of the call being served, until it goes. */
+  private readonly response: HeldResponse;
 
   constructor(
     private readonly end: GuestEnd,
@@ -45,7 +43,7 @@ export class Remote {
     this.input = new InputStreams(end, () => this.call());
     this.local = this.input.local;
     this.output = new OutputStreams(end, () => this.call(), bodyBufferLimit);
-    this.holdMax = Math.min(WHOLE_RESPONSE_MAX, bodyBufferLimit);
+    this.response = new HeldResponse(end, this.output, bodyBufferLimit);
   }
 
   /** Sends the message begun and waits for its answer, which overwrites the reply area. */
@@ -70,13 +68,13 @@ export class Remote {
     total: number,
     fill: (into: Buffer, at: number, offset: number, n: number) => void,
   ): number {
-    if (this.held?.bodyId === id && this.output.written(id) + total > this.holdMax) this.release();
+    this.response.writing(id, total);
     return this.output.write(id, total, fill);
   }
 
   outFinish(id: number, trailers: readonly FieldEntry[] | undefined): void {
     this.output.finish(id, trailers);
-    if (this.held?.bodyId === id) this.release();
+    this.response.finished(id);
   }
 
   outDrop(id: number): void {
@@ -105,7 +103,7 @@ export class Remote {
   }
 
   futureGet(id: number): RemoteResponse | undefined {
-    this.release();
+    this.response.release();
     const bodyId = this.newId();
     this.end.begin(Op.FutureGet).u32(id).u32(bodyId);
     const r = this.call();
@@ -124,17 +122,17 @@ export class Remote {
   }
 
   inRead(id: number, max: number): ReadResult | undefined {
-    this.release();
+    this.response.release();
     return this.input.read(id, max);
   }
 
   inSkip(id: number, max: bigint): { count: bigint; end: boolean } | undefined {
-    this.release();
+    this.response.release();
     return this.input.skip(id, max);
   }
 
   inFinish(id: number): FieldEntry[] | undefined {
-    this.release();
+    this.response.release();
     return this.input.finish(id);
   }
 
@@ -152,7 +150,7 @@ export class Remote {
   }
 
   splice(out: number, src: number, max: bigint): { count: bigint; end: boolean } | undefined {
-    this.release();
+    this.response.release();
     const body = this.output.writable(out);
     if (!body) return undefined;
     this.input.settle();
@@ -170,7 +168,7 @@ export class Remote {
   }
 
   forward(out: number, src: number): bigint | undefined {
-    this.release();
+    this.response.release();
     const body = this.output.writable(out);
     if (!body) return undefined;
     this.input.settle();
@@ -185,7 +183,7 @@ export class Remote {
 
   /** Blocks until at least one target is ready; one byte per target, 1 = ready. */
   poll(targets: readonly (readonly [PollKind, number])[]): Uint8Array {
-    this.release();
+    this.response.release();
     // Bytes this thread holds make their stream ready without asking.
     const here = targets.map(([kind, id]) => (kind === PollKind.Input && this.input.ready(id) ? 1 : 0));
     if (here.includes(1)) return Uint8Array.from(here);
@@ -196,39 +194,15 @@ export class Remote {
     return new Uint8Array(r.buf.subarray(r.pos, r.pos + n));
   }
 
-  /**
-   * Sets the response of the call being served. It goes to the I/O thread
-   * once its body is finished, the guest is about to wait (a call, a sleep),
-   * `handle` returns, or the body outgrows {@link WHOLE_RESPONSE_MAX} (or the
-   * buffer limit, which holds a body until it is handed over) —
-   * whichever comes first. So a small response the guest finishes before it
-   * waits goes whole, with a content-length, whether the guest set it before
-   * writing (as most do) or after; and a streaming guest's client still sees
-   * each chunk written before a wait.
-   */
+  /** `set-response-outparam(ok(response))`: held on this thread a while (see {@link HeldResponse}). */
   respond(outparam: number, status: number, headers: readonly FieldEntry[], bodyId: number): void {
-    this.held = { outparam, status, headers, bodyId };
-    if (this.output.finished(bodyId)) this.release();
+    this.response.set(outparam, status, headers, bodyId);
   }
 
-  /** Hands the response held by {@link respond} to the I/O thread, and wakes it for what it has not served. */
+  /** Sends the response held, and wakes the I/O thread for what it has not served: the guest is about to sleep. */
   flush(): void {
-    this.release();
+    this.response.release();
     this.end.flush();
-  }
-
-  private release(): void {
-    const held = this.held;
-    if (!held) return;
-    this.held = undefined;
-    this.end
-      .begin(Op.Respond, 16 + Codec.entriesSize(held.headers))
-      .u32(held.outparam)
-      .u32(held.status)
-      .entries(held.headers)
-      .u32(held.bodyId);
-    this.end.post();
-    this.output.handOver(held.bodyId);
   }
 
   respondError(outparam: number, errorTag: string, message: string): void {
@@ -242,7 +216,7 @@ export class Remote {
    * instance from its inbox, or, when it is empty, blocks until the host has one.
    */
   nextCall(): { outparamId: number; bodyId: number; head: IncomingRequestHead } {
-    this.release();
+    this.response.release();
     this.output.clear();
     this.input.clear();
     const bodyId = this.newId();

@@ -5,7 +5,7 @@ import type { OutgoingBody } from './outgoing-body.js';
 /**
  * The largest response body sent whole, with a content-length, when it ended before its head went
  * out; a bigger one streams. The guest's thread holds a response back until its body is finished
- * or this big (see `Remote.respond`).
+ * or this big (see `src/bridge/held-response.ts`).
  */
 export const WHOLE_RESPONSE_MAX = 64 * 1024;
 
