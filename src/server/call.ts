@@ -109,7 +109,8 @@ export class ServerCall implements IncomingCall {
     const { status, raw, body } = out;
     try {
       if (body.failure) {
-        this.abandonBody(body.failure);
+        // Passed the buffer limit, or the client left: answer() cuts a connection whose head is out.
+        this.answer(500, `the guest's response body failed: ${body.failure.message}`);
         return;
       }
       const chunks = body.takeChunks();
@@ -142,15 +143,8 @@ export class ServerCall implements IncomingCall {
   /** The response could not be sent: the guest's writes fail, the client gets a 500 or a cut connection. */
   private readonly failed = (err: Error): void => {
     this.out?.body.fail(err);
-    if (this.res.headersSent) this.res.destroy();
-    else this.answer(500, `the guest's response is not valid HTTP: ${err.message}`);
+    this.answer(500, `the guest's response is not valid HTTP: ${err.message}`);
   };
-
-  /** The body failed (the client left, or it passed the buffer limit): a 500, or a cut connection. */
-  private abandonBody(err: Error): void {
-    if (this.res.headersSent) this.res.destroy();
-    else this.answer(500, `the guest's response body failed: ${err.message}`);
-  }
 
   /**
    * A small body that ended before its head went out goes as bare Node sends
