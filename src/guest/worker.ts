@@ -46,9 +46,11 @@ async function main(init: GuestInit): Promise<WorkerReport> {
 }
 
 // The instance's description comes as the first message: the worker may have started before it existed.
+// No top-level await: the bundled command builds this file as CommonJS (scripts/bundle.ts).
 const port = parentPort;
 if (port) {
-  const [init] = (await once(port, 'message')) as [GuestInit];
-  port.postMessage(await main(init));
-  port.close();
+  void once(port, 'message').then(async ([init]) => {
+    port.postMessage(await main(init as GuestInit));
+    port.close();
+  });
 }

@@ -2,8 +2,14 @@ import { Worker } from 'node:worker_threads';
 import type { GuestInit } from '../guest/instance.js';
 import { writeAll } from '../util/write.js';
 
+/** Set by scripts/bundle.ts: the bundled command's worker, built as CommonJS (it boots faster). */
+declare const __WASIRUN_WORKER__: string | undefined;
+
 /** Where a guest's worker starts: beside this module in dist/src/, and in dist/bundle/ beside the bundled command. */
-const WORKER_URL = new URL('../guest/worker.js', import.meta.url);
+const WORKER_URL = new URL(
+  typeof __WASIRUN_WORKER__ === 'string' ? __WASIRUN_WORKER__ : '../guest/worker.js',
+  import.meta.url,
+);
 
 /**
  * A worker that has booted and loaded the guest side while nothing needed it

@@ -19,6 +19,8 @@ export interface PoolOptions {
 }
 
 const RESTART_DELAY_MS = 1000;
+/** How long after the start the thread for a replacement is booted. */
+const SPARE_DELAY_MS = 1000;
 /** How long a call may wait for a lower-numbered instance that is about to be idle. */
 const HANDOFF_MS = 100;
 
@@ -50,8 +52,9 @@ export class InstancePool {
       for (let i = 0; i < options.workers; i++) pool.spawn(i);
     });
     pool.startup = undefined;
-    // A replacement should not wait for a thread to boot: keep one ready.
-    prepareGuestWorker();
+    // A replacement should not wait for a thread to boot: keep one ready. Not at once: its boot would
+    // take a core from the first requests (a cold start's first response about 5 ms later here).
+    setTimeout(prepareGuestWorker, SPARE_DELAY_MS).unref();
     return pool;
   }
 
