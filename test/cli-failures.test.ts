@@ -77,13 +77,25 @@ void describe('wasirun failures', () => {
     assert.match(dir.stderr, new RegExp(`^wasirun: cannot read ${escape(tmp)}: [^\\n]+\\n$`));
   });
 
-  void it('should refuse a file that is not WebAssembly with one line and exit 1', async () => {
+  void it('should refuse a file that is not WebAssembly with one line and exit 1, to run or to serve', async () => {
     const bogus = join(tmp, 'not-wasm.wasm');
     writeFileSync(bogus, '#!/bin/sh\necho hi\n');
-    const r = await run([bogus]);
-    assert.equal(r.code, 1);
-    assert.equal(r.stdout, '');
-    assert.match(r.stderr, /^wasirun: not-wasm\.wasm is not a valid WebAssembly module: [^\n]+\n$/);
+    // A module's header and then nothing a compiler accepts: serving limits its memory first.
+    const truncated = join(tmp, 'truncated.wasm');
+    writeFileSync(truncated, Buffer.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 5, 0x7f]));
+    for (const [args, file] of [
+      [[bogus], 'not-wasm'],
+      [['--http-server-addr', '127.0.0.1:0', bogus], 'not-wasm'],
+      [['--http-server-addr', '127.0.0.1:0', truncated], 'truncated'],
+    ] as const) {
+      const r = await run([...args]);
+      assert.equal(r.code, 1, args.join(' '));
+      assert.equal(r.stdout, '');
+      assert.match(
+        r.stderr,
+        new RegExp(`^wasirun: ${file}\\.wasm is not a valid WebAssembly module: [^\\n]+\\n$`),
+      );
+    }
   });
 
   void it('should refuse to link a v1 import under --http none with one line and exit 1', async () => {

@@ -1,6 +1,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import { closeOutboundPools } from '../engine/io/pools.js';
 import { runCommand } from '../runtime/command.js';
+import { SERVE_DEFAULTS } from '../server/handler.js';
+import { limitMemory } from '../server/memory-limit.js';
 import { serveUntilSignal } from './serve.js';
 import { WasirunError, loadModule } from '../runtime/module.js';
 import { UsageError, parseArgs, type CliOptions } from './args.js';
@@ -56,7 +58,9 @@ export async function doMain(argv: readonly string[], io: CliIo): Promise<number
     return 2;
   }
   try {
-    const mod = await loadModule(o.module);
+    // A server's module is compiled once, within its memory limit (see createRequestHandler).
+    const limit = o.serve && (o.serve.memoryLimit ?? SERVE_DEFAULTS.memoryLimit);
+    const mod = await loadModule(o.module, limit ? (bytes) => limitMemory(bytes, limit) : undefined);
     const run = {
       args: o.args,
       env: environment(o, io),

@@ -64,7 +64,9 @@ export async function createRequestHandler(
   const accessLog = options.accessLog ?? toStderr;
   let limited: GuestModule;
   try {
-    limited = { ...mod, module: await WebAssembly.compile(limitMemory(mod.bytes, memoryLimit)) };
+    const bytes = limitMemory(mod.bytes, memoryLimit);
+    // A module compiled within the limit already (the command does so) is not compiled again.
+    limited = bytes === mod.bytes ? mod : { ...mod, bytes, module: await WebAssembly.compile(bytes) };
   } catch (err) {
     throw new WasirunError('WASIRUN_LOAD', `${mod.name}: ${(err as Error).message}`);
   }

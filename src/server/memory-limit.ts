@@ -28,11 +28,13 @@ function leb(value: number): number[] {
  * Rewrites a module so its linear memory may not grow past `limit` bytes:
  * the memory section's maximum becomes min(its own maximum, limit). A guest
  * that reaches it sees `memory.grow` fail, as on a machine out of memory.
- * Rounds the limit down to whole 64 KiB pages.
+ * Rounds the limit down to whole 64 KiB pages. A module already within the
+ * limit is returned as it is (the same array), so it need not be compiled again.
  */
 export function limitMemory(module: Uint8Array, limit: number): Uint8Array {
   const pages = Math.floor(limit / PAGE);
   const out: Uint8Array[] = [module.subarray(0, 8)];
+  let changed = false;
   let at = 8;
   while (at < module.length) {
     const id = module[at] as number;
@@ -59,8 +61,10 @@ export function limitMemory(module: Uint8Array, limit: number): Uint8Array {
       }
       body.push(flags | 1, ...leb(min), ...leb(Math.min(max, pages)));
     }
-    out.push(Uint8Array.from([id, ...leb(body.length), ...body]));
+    const section = Uint8Array.from([id, ...leb(body.length), ...body]);
+    changed ||= Buffer.compare(section, module.subarray(at, end)) !== 0;
+    out.push(section);
     at = end;
   }
-  return Buffer.concat(out);
+  return changed ? Buffer.concat(out) : module;
 }
