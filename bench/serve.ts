@@ -104,33 +104,34 @@ export async function serveBench(): Promise<Result[]> {
       note,
     };
   };
-  /** The CPU per request of `server`'s busiest thread but its event loop's: the guest's. */
-  const guestThread = (name: string, server: string, target: string, note?: string): Result => ({
+  /** A row of `server`'s CPU per request, as `of` counts it; `more` adds a baseline or a note. */
+  const cpuRow = (
+    name: string,
+    server: string,
+    of: (l: Load) => number,
+    target: string,
+    more: Pick<Result, 'baseline' | 'baselineName' | 'note'> = {},
+  ): Result => ({
     name,
     unit: 'µs/req',
     better: 'lower',
-    ours: pick(server, (l) => l.cpu[1] ?? 0),
+    ours: pick(server, of),
     target,
     met: undefined,
-    note,
+    ...more,
   });
+  /** The busiest thread but the event loop's: the guest's. */
+  const guestThread = (l: Load): number => l.cpu[1] ?? 0;
+  const allThreads = (l: Load): number => l.cpu.reduce((a, b) => a + b, 0);
   /**
    * Per round, the CPU per request the server may use, all its threads together, to serve 0.8× bare's
    * req/s on these cores: what autocannon leaves of them, its CPU per request (with bare) taken out.
    */
-  const budget = (seen.get('bare') ?? []).map((l) => (cores * 1e6) / (0.8 * l.rps) - l.loader);
-  /** The CPU per request of all `server`'s threads together, against that budget. */
-  const allThreads = (name: string, server: string, target: string): Result => ({
-    name,
-    unit: 'µs/req',
-    better: 'lower',
-    ours: pick(server, (l) => l.cpu.reduce((a, b) => a + b, 0)),
-    baseline: budget,
+  const budget = {
+    baseline: (seen.get('bare') ?? []).map((l) => (cores * 1e6) / (0.8 * l.rps) - l.loader),
     baselineName: `what ${cores} cores leave per request at 0.8× bare's req/s, autocannon's CPU taken out`,
-    target,
-    met: undefined,
     note: 'over 1× the budget, 0.8× bare cannot be reached on this machine',
-  });
+  };
   return [
     row('hello guest, 1 worker: req/s', 'one', rps, '≥ 0.8×', (o, b) => o >= 0.8 * b),
     row(`hello guest, ${cores} workers: req/s`, 'all', rps, '> 1×', (o, b) => o > b),
@@ -152,12 +153,9 @@ export async function serveBench(): Promise<Result[]> {
       undefined,
       "the server's main thread, its event loop (bare: its only busy one); one thread serves at most 10⁶ / this req/s",
     ),
-    guestThread(
-      "CPU per request: the guest's thread, 1 worker",
-      'one',
-      'where the time goes',
-      "wasm, the ABI and the guest's end of the channel",
-    ),
+    cpuRow("CPU per request: the guest's thread, 1 worker", 'one', guestThread, 'where the time goes', {
+      note: "wasm, the ABI and the guest's end of the channel",
+    }),
     row(
       'floor: node:http, each request handed to a thread and back',
       'handoff',
@@ -181,9 +179,20 @@ export async function serveBench(): Promise<Result[]> {
       mainThread,
       'a floor, measured',
     ),
-    guestThread("floor: minimal host, CPU per request, the guest's thread", 'minimal', 'a floor, measured'),
-    allThreads('CPU per request, all threads, 1 worker', 'one', 'where the time goes'),
-    allThreads('floor: minimal host, CPU per request, all threads', 'minimal', 'a floor, measured'),
+    cpuRow(
+      "floor: minimal host, CPU per request, the guest's thread",
+      'minimal',
+      guestThread,
+      'a floor, measured',
+    ),
+    cpuRow('CPU per request, all threads, 1 worker', 'one', allThreads, 'where the time goes', budget),
+    cpuRow(
+      'floor: minimal host, CPU per request, all threads',
+      'minimal',
+      allThreads,
+      'a floor, measured',
+      budget,
+    ),
     {
       name: `floor: req/s ${cores} cores allow at bare node:http's CPU per request, autocannon's included`,
       unit: 'req/s',
