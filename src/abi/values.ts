@@ -1,9 +1,10 @@
 import type { GuestMemory } from './memory.js';
-import { violation } from './trap.js';
+import { ContractViolation, violation } from './trap.js';
 import {
   alignment,
   casesOf,
   flatten,
+  memo,
   membersOf,
   offsetsOf,
   payloadOffset,
@@ -46,8 +47,10 @@ export function lifterAt(t: WitType, at: number, what: string): Lifter {
       return (_mem, args) => asI32(args[at]) !== 0;
     case 'string':
       return (mem, args) => mem.string(asI32(args[at]) >>> 0, asI32(args[at + 1]) >>> 0, what);
-    case 'list':
-      return (mem, args) => loadList(mem, t.elem, asI32(args[at]) >>> 0, asI32(args[at + 1]) >>> 0, what);
+    case 'list': {
+      const list = listLoaderFor(t.elem);
+      return (mem, args) => list(mem, asI32(args[at]) >>> 0, asI32(args[at + 1]) >>> 0, what);
+    }
     case 'tuple': {
       const items = membersLifted(t.items, at, () => what);
       return (mem, args) => items.map((lift) => lift(mem, args));
@@ -93,47 +96,99 @@ function fromCase(t: WitType, name: string, val: unknown): unknown {
   return { tag: name, val } satisfies Tagged;
 }
 
-function loadList(mem: GuestMemory, elem: WitType, ptr: number, len: number, what: string): unknown {
+/** Reads a value of one WIT type stored at `ptr` in guest memory; `what` names it in errors. */
+type Loader = (mem: GuestMemory, ptr: number, what: string) => unknown;
+
+/** Reads a list's elements, given its place: a view for `list<u8>`, else an array. */
+type ListLoader = (mem: GuestMemory, ptr: number, len: number, what: string) => unknown;
+
+/**
+ * The {@link ListLoader} of lists of `elem`, made once per element type. An
+ * element's errors name its index (`entries[3]`): added when one is thrown,
+ * so a good list builds no names.
+ */
+const listLoaderFor = memo((elem: WitType): ListLoader => {
   const size = sizeOf(elem);
-  mem.check(ptr, len * size, what);
   // A view, not a copy: valid until the guest runs again, which is all an import needs.
-  if (elem.kind === 'u8') return mem.bytes.subarray(ptr, ptr + len);
-  if (ptr % alignment(elem) !== 0) violation(`${what}: list pointer 0x${ptr.toString(16)} is misaligned`);
-  const out: unknown[] = [];
-  for (let k = 0; k < len; k++) out.push(load(mem, elem, ptr + k * size, `${what}[${k}]`));
-  return out;
+  if (elem.kind === 'u8')
+    return (mem, ptr, len, what) => {
+      mem.check(ptr, len, what);
+      return mem.bytes.subarray(ptr, ptr + len);
+    };
+  const align = alignment(elem);
+  const loadElem = loaderFor(elem);
+  return (mem, ptr, len, what) => {
+    mem.check(ptr, len * size, what);
+    if (ptr % align !== 0) violation(`${what}: list pointer 0x${ptr.toString(16)} is misaligned`);
+    const out: unknown[] = new Array(len);
+    for (let k = 0; k < len; k++) {
+      try {
+        out[k] = loadElem(mem, ptr + k * size, what);
+      } catch (err) {
+        throw indexed(err, what, k);
+      }
+    }
+    return out;
+  };
+});
+
+/** An element's error, renamed from its list's `what` to `what[k]`. */
+function indexed(err: unknown, what: string, k: number): unknown {
+  if (!(err instanceof ContractViolation) || !err.message.startsWith(what)) return err;
+  return new ContractViolation(`${what}[${k}]${err.message.slice(what.length)}`);
 }
 
-/** Reads a value stored in guest memory at `ptr`. */
-export function load(mem: GuestMemory, t: WitType, ptr: number, what: string): unknown {
-  const view = mem.view;
+/** The {@link Loader} of type `t`, made once per type: the type is walked here, not at each read. */
+const loaderFor = memo((t: WitType): Loader => {
   switch (t.kind) {
     case 'u8':
-      return view.getUint8(ptr);
+      return (mem, ptr) => mem.view.getUint8(ptr);
     case 'u16':
-      return view.getUint16(ptr, true);
+      return (mem, ptr) => mem.view.getUint16(ptr, true);
     case 'u32':
-      return view.getUint32(ptr, true);
+      return (mem, ptr) => mem.view.getUint32(ptr, true);
     case 'u64':
-      return view.getBigUint64(ptr, true);
+      return (mem, ptr) => mem.view.getBigUint64(ptr, true);
     case 'bool':
-      return view.getUint8(ptr) !== 0;
+      return (mem, ptr) => mem.view.getUint8(ptr) !== 0;
     case 'string':
-      return mem.string(view.getUint32(ptr, true), view.getUint32(ptr + 4, true), what);
-    case 'list':
-      return loadList(mem, t.elem, view.getUint32(ptr, true), view.getUint32(ptr + 4, true), what);
+      return (mem, ptr, what) => {
+        const view = mem.view;
+        return mem.string(view.getUint32(ptr, true), view.getUint32(ptr + 4, true), what);
+      };
+    case 'list': {
+      const list = listLoaderFor(t.elem);
+      return (mem, ptr, what) => {
+        const view = mem.view;
+        return list(mem, view.getUint32(ptr, true), view.getUint32(ptr + 4, true), what);
+      };
+    }
     case 'tuple':
     case 'record': {
-      const items = membersOf(t);
+      const loaders = membersOf(t).map(loaderFor);
       const offsets = offsetsOf(t);
-      const values = items.map((item, k) => load(mem, item, ptr + (offsets[k] ?? 0), what));
-      return t.kind === 'tuple' ? values : Object.fromEntries(t.fields.map(([name], k) => [name, values[k]]));
+      const values = (mem: GuestMemory, ptr: number, what: string): unknown[] => {
+        const out: unknown[] = new Array(loaders.length);
+        for (let k = 0; k < loaders.length; k++)
+          out[k] = (loaders[k] as Loader)(mem, ptr + (offsets[k] as number), what);
+        return out;
+      };
+      if (t.kind === 'tuple') return values;
+      const names = t.fields.map(([name]) => name);
+      return (mem, ptr, what) => {
+        const got = values(mem, ptr, what);
+        return Object.fromEntries(names.map((name, k) => [name, got[k]]));
+      };
     }
     default: {
-      const tag = view.getUint8(ptr);
-      const [name, payload] = caseAt(t, tag, what);
-      const val = payload ? load(mem, payload, ptr + payloadOffset(t), what) : undefined;
-      return fromCase(t, name, val);
+      const cases = casesOf(t);
+      const payloads = cases.map(([, c]) => (c ? loaderFor(c) : undefined));
+      const at = payloadOffset(t);
+      return (mem, ptr, what) => {
+        const tag = mem.view.getUint8(ptr);
+        const [name] = caseAt(t, tag, what);
+        return fromCase(t, name, payloads[tag]?.(mem, ptr + at, what));
+      };
     }
   }
-}
+});

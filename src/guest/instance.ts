@@ -133,7 +133,18 @@ export async function createGuest(init: GuestInit): Promise<Guest> {
       const { outparamId, bodyId, head } = remote.nextCall();
       const mark = table.mark;
       const headers = new Fields(head.headers);
-      const request = table.insert({ kind: 'incoming-request', ...head, headers, bodyId, consumed: false });
+      // Spelled out, not spread: this runs once per request (see RATIONALE.md, readers and storers).
+      const request = table.insert({
+        kind: 'incoming-request',
+        method: head.method,
+        path: head.path,
+        query: head.query,
+        scheme: head.scheme,
+        authority: head.authority,
+        headers,
+        bodyId,
+        consumed: false,
+      });
       const outparam = table.insert({ kind: 'response-outparam', id: outparamId, set: false });
       (handler as (request: number, outparam: number) => void)(request, outparam);
       // Every handle made during a call ends with it (see RATIONALE.md); handles made by _start stay.
