@@ -74,6 +74,25 @@ void describe('serving: the incoming request as the guest sees it', () => {
     }
   });
 
+  void it('should give each of many requests waiting for one instance its own head', async () => {
+    // Twenty at once: most wait in the instance's inbox, whose slots are refilled while the guest works.
+    const replies = await Promise.all(
+      Array.from({ length: 20 }, (_, k) =>
+        request(`${s.url}/n/${k}?k=${k}`, { method: k % 2 ? 'PUT' : 'GET', headers: { 'x-k': `v${k}-x` } }),
+      ),
+    );
+    replies.forEach((r, k) => {
+      assert.equal(r.status, 200);
+      assert.equal(line(r.text, 'method'), k % 2 ? '3' : '0', `request ${k}`);
+      assert.equal(line(r.text, 'path'), `/n/${k}`);
+      assert.equal(line(r.text, 'query'), `?k=${k}`);
+      assert.deepEqual(
+        headerLines(r.text, (n) => n === 'x-k'),
+        [`x-k: v${k}-x`],
+      );
+    });
+  });
+
   void it('should split an absolute-form target into path and query', async () => {
     const r = await rawExchange(
       s.url,

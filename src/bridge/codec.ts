@@ -124,6 +124,12 @@ export class Codec {
     return this.buf.toString('utf8', at, at + len);
   }
 
+  /** Moves past a string or bytes, unread. */
+  skip(): this {
+    this.room(this.readU32());
+    return this;
+  }
+
   /** A view into the message area: copy it before the next call. */
   readBytes(): Buffer {
     const len = this.readU32();

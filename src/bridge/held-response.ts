@@ -45,17 +45,33 @@ export class HeldResponse {
     if (this.held?.bodyId === id) this.release();
   }
 
-  /** Sends the response held, if any: the guest is about to wait, or `handle` returned. */
+  /**
+   * Sends the response held, if any: the guest is about to wait, or `handle`
+   * returned. A finished body still on this thread goes in the same message;
+   * any other is the I/O thread's by now, named by its id.
+   */
   release(): void {
     const held = this.held;
     if (!held) return;
     this.held = undefined;
-    this.end
-      .begin(Op.Respond, 16 + Codec.entriesSize(held.headers))
-      .u32(held.outparam)
-      .u32(held.status)
-      .entries(held.headers)
-      .u32(held.bodyId);
+    const room = 16 + Codec.entriesSize(held.headers);
+    const whole = this.output.takeWhole(held.bodyId);
+    if (whole) {
+      this.end
+        .begin(Op.RespondWhole, room + whole.length)
+        .u32(held.outparam)
+        .u32(held.status)
+        .entries(held.headers)
+        .bytes(whole);
+    } else {
+      this.output.share(held.bodyId);
+      this.end
+        .begin(Op.Respond, room)
+        .u32(held.outparam)
+        .u32(held.status)
+        .entries(held.headers)
+        .u32(held.bodyId);
+    }
     this.end.post();
     this.output.handOver(held.bodyId);
   }

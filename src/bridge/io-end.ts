@@ -15,8 +15,8 @@ import {
   ringArea,
 } from './layout.js';
 
-/** Every end in use on this thread, for {@link pollChannels}. */
-const live = new Set<IoEnd>();
+/** Every end in use on this thread, for {@link pollChannels}: an array, walked at every request. */
+const live: IoEnd[] = [];
 
 /**
  * Serves every channel's pending messages now. A busy I/O thread calls this
@@ -24,7 +24,8 @@ const live = new Set<IoEnd>();
  * are served at once rather than when their wake-up gets its turn.
  */
 export function pollChannels(): void {
-  for (const end of live) end.poll();
+  // An end stopped meanwhile may be passed over: it has nothing left to serve.
+  for (let i = 0; i < live.length; i++) live[i]?.poll();
 }
 
 /**
@@ -95,13 +96,14 @@ export class IoEnd {
       Atomics.store(this.ctl, Ctl.Head, head | 0);
       if (Atomics.load(this.ctl, Ctl.GuestSleeping) === 1) Atomics.notify(this.ctl, Ctl.Head);
     });
-    live.add(this);
+    live.push(this);
     this.drain();
   }
 
   stop(): void {
     this.stopped = true;
-    live.delete(this);
+    const at = live.indexOf(this);
+    if (at >= 0) live.splice(at, 1);
     Atomics.notify(this.ctl, Ctl.Tail);
   }
 

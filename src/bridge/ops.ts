@@ -48,6 +48,8 @@ export const Op = {
   InPrefetch: 20,
   /** call (slot): stop the slot's fill if it has not happened; the slot's token then tells whether it did. */
   InPrefetchStop: 21,
+  /** post (outparam id, status, headers, bytes): a response with all its body, finished before it went (see `held-response.ts`). */
+  RespondWhole: 22,
 } as const;
 
 /** What a pollable waits on. */

@@ -1,4 +1,5 @@
 import type { FieldEntry } from '../engine/fields.js';
+import { WHOLE_RESPONSE_MAX } from '../engine/io/served.js';
 import { Codec } from './codec.js';
 import { Post, type GuestEnd } from './guest-end.js';
 import { Op } from './ops.js';
@@ -12,6 +13,8 @@ export interface Writing {
   handedOver: boolean;
   closed: boolean;
   failed: boolean;
+  /** The bytes written to a body the I/O thread has not heard of yet (see {@link OutputStreams.create}). */
+  local: Buffer[] | undefined;
 }
 
 /**
@@ -25,19 +28,67 @@ export interface Writing {
 export class OutputStreams {
   private readonly writing = new Map<number, Writing>();
   private failuresSeen = 0;
+  /** The most a body kept on this thread holds. */
+  private readonly localMax: number;
 
   /** `call` sends the message begun on `end` and waits for its answer. */
   constructor(
     private readonly end: GuestEnd,
     private readonly call: () => Codec,
     private readonly bufferLimit: number,
-  ) {}
+  ) {
+    this.localMax = Math.min(WHOLE_RESPONSE_MAX, bufferLimit);
+  }
 
-  /** A body with the id `id` (quiet: it changes nothing the I/O thread waits for). */
-  create(id: number): void {
+  /**
+   * A body with the id `id`. A response's body (`local`) is kept on this
+   * thread while it is small and nothing needs it elsewhere, so a response
+   * finished before it goes crosses as one message with its body
+   * ({@link takeWhole}); whatever the I/O thread must see it for
+   * {@link share}s it first. Any other is announced at once, quietly: it
+   * changes nothing the I/O thread waits for.
+   */
+  create(id: number, local = false): void {
+    this.writing.set(id, {
+      written: 0,
+      handedOver: false,
+      closed: false,
+      failed: false,
+      local: local ? [] : undefined,
+    });
+    if (!local) this.announce(id);
+  }
+
+  private announce(id: number): void {
     this.end.begin(Op.OutNew).u32(id);
     this.end.post(Post.Quiet);
-    this.writing.set(id, { written: 0, handedOver: false, closed: false, failed: false });
+  }
+
+  /** Hands a body kept on this thread to the I/O thread: what was written, and its finish. */
+  share(id: number): void {
+    const body = this.writing.get(id);
+    const local = body?.local;
+    if (!body || !local) return;
+    body.local = undefined;
+    this.announce(id);
+    const bytes = Buffer.concat(local);
+    if (bytes.length > 0) {
+      this.end
+        .begin(Op.OutWrite, 8 + bytes.length)
+        .u32(id)
+        .bytes(bytes);
+      this.end.post();
+    }
+    if (body.closed) this.sendFinish(id, undefined);
+  }
+
+  /** The bytes of a finished body kept on this thread, to go with its response; it is the response's from now on. */
+  takeWhole(id: number): Buffer | undefined {
+    const body = this.writing.get(id);
+    const local = body?.local;
+    if (!body?.closed || !local) return undefined;
+    body.local = undefined;
+    return local.length === 1 && local[0] ? local[0] : Buffer.concat(local);
   }
 
   /** The body, if a write may go to it now. */
@@ -78,6 +129,16 @@ export class OutputStreams {
     total: number,
     fill: (into: Buffer, at: number, offset: number, n: number) => void,
   ): number {
+    if (body.local) {
+      if (body.written + total <= this.localMax) {
+        const bytes = Buffer.allocUnsafe(total);
+        fill(bytes, 0, 0, total);
+        body.local.push(bytes);
+        body.written += total;
+        return total;
+      }
+      this.share(id);
+    }
     let done = 0;
     do {
       const n = Math.min(total - done, PIECE);
@@ -95,7 +156,13 @@ export class OutputStreams {
 
   finish(id: number, trailers: readonly FieldEntry[] | undefined): void {
     const body = this.writing.get(id);
+    // A whole response carries no trailers: a body finished with them goes the streaming way.
+    if (body?.local && trailers !== undefined) this.share(id);
     if (body) body.closed = true;
+    if (!body?.local) this.sendFinish(id, trailers);
+  }
+
+  private sendFinish(id: number, trailers: readonly FieldEntry[] | undefined): void {
     this.end
       .begin(Op.OutFinish, 4 + Codec.entriesSize(trailers))
       .u32(id)
@@ -103,10 +170,21 @@ export class OutputStreams {
     this.end.post();
   }
 
+  /** The stream is dropped, which finishes the body; one kept on this thread stays, for its response. */
   drop(id: number): void {
+    const body = this.writing.get(id);
+    if (body?.local) {
+      body.closed = true;
+      return;
+    }
     this.writing.delete(id);
     this.end.begin(Op.OutDrop).u32(id);
     this.end.post();
+  }
+
+  /** Whether the body is kept on this thread: it can always take a write. */
+  isLocal(id: number): boolean {
+    return this.writing.get(id)?.local !== undefined;
   }
 
   /** Bytes written to the body so far. */

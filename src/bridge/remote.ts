@@ -10,7 +10,7 @@ import { InputStreams, type ReadResult } from './input-streams.js';
 import { OutputStreams, type Writing } from './output-streams.js';
 import { REPLY_AREA, type LocalBodies } from './local-bodies.js';
 import type { InboxReader } from './inbox.js';
-import { decodeRequestHead } from './request-head.js';
+import { ReceivedRequestHead } from './request-head.js';
 import { FutureState, Op, PollKind, Status } from './ops.js';
 
 export type RemoteResponse =
@@ -56,9 +56,10 @@ export class Remote {
     return this.nextId++;
   }
 
-  outNew(): number {
+  /** A body the guest will write; a response's (`local`) is kept on this thread while it can go whole. */
+  outNew(local = false): number {
     const id = this.newId();
-    this.output.create(id);
+    this.output.create(id, local);
     return id;
   }
 
@@ -162,6 +163,7 @@ export class Remote {
     const held = this.local.takeRest(src)?.bytes ?? new Uint8Array(0);
     if (!this.writeHeld(out, body, held)) return undefined;
     const rest = BigInt(capRead(max) - held.length);
+    this.output.share(out);
     this.end.begin(Op.Splice).u32(out).u32(src).u64(rest);
     const moved = counted(this.call());
     return moved && { count: moved.count + BigInt(held.length), end: moved.end };
@@ -176,6 +178,7 @@ export class Remote {
     if (held && !this.writeHeld(out, body, held.bytes)) return undefined;
     const count = BigInt(held?.bytes.length ?? 0);
     if (held?.end || this.local.whole(src)) return count;
+    this.output.share(out);
     this.end.begin(Op.Forward).u32(out).u32(src);
     const r = this.call();
     return r.readU32() === Status.Ok ? count + r.readU64() : undefined;
@@ -184,8 +187,13 @@ export class Remote {
   /** Blocks until at least one target is ready; one byte per target, 1 = ready. */
   poll(targets: readonly (readonly [PollKind, number])[]): Uint8Array {
     this.response.release();
-    // Bytes this thread holds make their stream ready without asking.
-    const here = targets.map(([kind, id]) => (kind === PollKind.Input && this.input.ready(id) ? 1 : 0));
+    // Bytes this thread holds make their stream ready without asking; so does a body kept here.
+    const here = targets.map(([kind, id]) =>
+      (kind === PollKind.Input && this.input.ready(id)) ||
+      (kind === PollKind.Output && this.output.isLocal(id))
+        ? 1
+        : 0,
+    );
     if (here.includes(1)) return Uint8Array.from(here);
     const message = this.end.begin(Op.Poll, 4 + 8 * targets.length).u32(targets.length);
     for (const [kind, id] of targets) message.u32(kind).u32(id);
@@ -221,7 +229,7 @@ export class Remote {
     this.input.clear();
     const bodyId = this.newId();
     const outparamId = this.newId();
-    const taken = this.inbox?.take((c) => ({ token: c.readU32(), head: decodeRequestHead(c) }));
+    const taken = this.inbox?.take((c) => ({ token: c.readU32(), head: new ReceivedRequestHead(c) }));
     if (taken) {
       this.end.begin(Op.Took).u32(taken.token).u32(bodyId).u32(outparamId);
       this.end.post();
@@ -229,7 +237,7 @@ export class Remote {
     }
     this.end.begin(Op.NextCall).u32(bodyId).u32(outparamId);
     // Sleep at once: a spinning guest takes the core the I/O thread needs to bring the next request.
-    return { outparamId, bodyId, head: decodeRequestHead(this.call(false)) };
+    return { outparamId, bodyId, head: new ReceivedRequestHead(this.call(false)) };
   }
 }
 

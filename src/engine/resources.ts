@@ -1,6 +1,7 @@
 import type { PollKind } from '../bridge/ops.js';
 import type { RemoteResponse } from '../bridge/remote.js';
-import type { Fields } from './fields.js';
+import { Fields } from './fields.js';
+import type { IncomingRequestHead } from './io/served.js';
 
 /**
  * The concrete state behind each WIT resource a guest holds a handle to.
@@ -42,14 +43,31 @@ export interface IncomingResponseResource {
 
 export interface IncomingRequestResource {
   readonly kind: 'incoming-request';
-  readonly method: string;
-  readonly path: string;
-  readonly query: string;
-  readonly scheme: string | undefined;
-  readonly authority: string;
+  /** Method, path, query, scheme and authority, as the request came. */
+  readonly head: IncomingRequestHead;
   readonly headers: Fields;
   readonly bodyId: number;
   consumed: boolean;
+}
+
+/**
+ * A served request, as its handle reaches the guest. Its head is decoded,
+ * and its headers made fields, only if the guest asks: a hello-world server
+ * never does (see `ReceivedRequestHead`).
+ */
+export class IncomingRequest implements IncomingRequestResource {
+  readonly kind = 'incoming-request';
+  consumed = false;
+  private fields: Fields | undefined;
+
+  constructor(
+    readonly head: IncomingRequestHead,
+    readonly bodyId: number,
+  ) {}
+
+  get headers(): Fields {
+    return (this.fields ??= new Fields(this.head.headers));
+  }
 }
 
 export interface OutgoingResponseResource {

@@ -7,7 +7,7 @@ import { HandleTable } from '../engine/handles.js';
 import type { V1Host } from '../v1/host.js';
 import { V1_HANDLER_EXPORT } from '../v1/detect.js';
 import { v1Imports } from '../v1/index.js';
-import { Fields } from '../engine/fields.js';
+import { IncomingRequest } from '../engine/resources.js';
 import { writeAll } from '../util/write.js';
 import { interruptibleSleep } from './sleep.js';
 import { loadWasi } from './wasi.js';
@@ -131,24 +131,12 @@ export async function createGuest(init: GuestInit): Promise<Guest> {
     handleNext: () => {
       const { table, remote } = host;
       const { outparamId, bodyId, head } = remote.nextCall();
-      const mark = table.mark;
-      const headers = new Fields(head.headers);
-      // Spelled out, not spread: this runs once per request (see RATIONALE.md, readers and storers).
-      const request = table.insert({
-        kind: 'incoming-request',
-        method: head.method,
-        path: head.path,
-        query: head.query,
-        scheme: head.scheme,
-        authority: head.authority,
-        headers,
-        bodyId,
-        consumed: false,
-      });
+      table.beginCall();
+      const request = table.insert(new IncomingRequest(head, bodyId));
       const outparam = table.insert({ kind: 'response-outparam', id: outparamId, set: false });
       (handler as (request: number, outparam: number) => void)(request, outparam);
       // Every handle made during a call ends with it (see RATIONALE.md); handles made by _start stay.
-      table.releaseSince(mark);
+      table.endCall();
     },
   };
 }

@@ -147,6 +147,16 @@ export class IoSession extends SessionResources {
         call.respond(status, headers, this.claim(a.readU32()));
         return done;
       }
+      case Op.RespondWhole: {
+        const call = this.get(this.outparams, a.readU32(), 'response-outparam');
+        const status = a.readU32();
+        const headers = a.readEntries() ?? [];
+        const body = new OutgoingBody(this.options.bodyBufferLimit);
+        void body.write(a.readBytes());
+        body.end();
+        call.respond(status, headers, body);
+        return done;
+      }
       case Op.RespondError:
         this.get(this.outparams, a.readU32(), 'response-outparam').fail(a.readStr(), a.readStr());
         return done;

@@ -75,27 +75,27 @@ export const requestImports = (host: V1Host): ModuleSpec => ({
   'incoming-request-method': {
     params: [['request', handle]],
     result: method,
-    impl: (h: number) => methodValue(incoming(host, h).method),
+    impl: (h: number) => methodValue(incoming(host, h).head.method),
   },
   'incoming-request-path': {
     params: [['request', handle]],
     result: string,
-    impl: (h: number) => incoming(host, h).path,
+    impl: (h: number) => incoming(host, h).head.path,
   },
   'incoming-request-query': {
     params: [['request', handle]],
     result: string,
-    impl: (h: number) => incoming(host, h).query,
+    impl: (h: number) => incoming(host, h).head.query,
   },
   'incoming-request-scheme': {
     params: [['request', handle]],
     result: option(scheme),
-    impl: (h: number) => schemeValue(incoming(host, h).scheme),
+    impl: (h: number) => schemeValue(incoming(host, h).head.scheme),
   },
   'incoming-request-authority': {
     params: [['request', handle]],
     result: string,
-    impl: (h: number) => incoming(host, h).authority,
+    impl: (h: number) => incoming(host, h).head.authority,
   },
   'incoming-request-headers': {
     params: [['request', handle]],

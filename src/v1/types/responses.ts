@@ -79,7 +79,7 @@ export const responseImports = (host: V1Host): ModuleSpec => ({
         kind: 'outgoing-response',
         status,
         headers: fieldsOf(host, headers),
-        bodyId: host.remote.outNew(),
+        bodyId: host.remote.outNew(true),
         written: false,
       } satisfies OutgoingResponseResource),
   },
