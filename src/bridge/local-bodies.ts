@@ -132,6 +132,7 @@ export class LocalBodies {
   }
 
   clear(): void {
-    this.bodies.clear();
+    // Clearing a map makes it a new table, even an empty one: once a request, that is worth a check.
+    if (this.bodies.size > 0) this.bodies.clear();
   }
 }

@@ -205,6 +205,6 @@ export class OutputStreams {
 
   /** A served call ended: the bodies it wrote are the I/O thread's to end. */
   clear(): void {
-    this.writing.clear();
+    if (this.writing.size > 0) this.writing.clear();
   }
 }

@@ -26,8 +26,8 @@ export class ServerCall implements IncomingCall {
   private settled = false;
   /** The guest's response, once given. */
   private out: { status: number; raw: string[]; body: OutgoingBody } | undefined;
-  /** Chunks lent to the socket and not yet sent; a closed socket sends none of them. */
-  private readonly lent = new Set<() => void>();
+  /** Chunks lent to the socket and not yet sent; a closed socket sends none of them. Made at the first. */
+  private lent: Set<() => void> | undefined;
 
   constructor(
     req: IncomingMessage,
@@ -39,8 +39,9 @@ export class ServerCall implements IncomingCall {
     else this.body.end([]);
     res.on('close', () => {
       if (!res.writableFinished) this.out?.body.fail(new Error('the client disconnected'));
-      for (const release of this.lent) release();
-      this.lent.clear();
+      const lent = this.lent;
+      this.lent = undefined;
+      if (lent) for (const release of lent) release();
     });
   }
 
@@ -170,9 +171,9 @@ export class ServerCall implements IncomingCall {
   private send({ bytes, release }: Chunk): boolean {
     this.bytes += bytes.length;
     if (!release) return this.res.write(bytes);
-    this.lent.add(release);
+    (this.lent ??= new Set()).add(release);
     return this.res.write(bytes, () => {
-      this.lent.delete(release);
+      this.lent?.delete(release);
       release();
     });
   }

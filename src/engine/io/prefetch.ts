@@ -58,7 +58,8 @@ export class PrefetchSlots {
       if (!body || this.requests[k]?.body === body) this.requests[k] = undefined;
     }
     if (body) this.unread.delete(body);
-    else this.unread.clear();
+    // Clearing makes a new table, even for an empty set: this runs once a request.
+    else if (this.unread.size > 0) this.unread.clear();
   }
 
   /** Whether the guest thread holds bytes of the body that it has not read: a poll finds it ready. */
