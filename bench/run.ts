@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { coldStartBench } from './cold-start.js';
 import { echoBench } from './echo.js';
 import { getLoopBench } from './get-loop.js';
+import { guestSideBench } from './guest-side.js';
 import { headersBench } from './headers.js';
 import { at } from './proc.js';
 import { roundTripBench } from './roundtrip.js';
@@ -16,6 +17,7 @@ import { svg } from './chart.js';
  */
 const benches: [string, () => Promise<Result[]>][] = [
   ['serve', serveBench],
+  ['guest side', guestSideBench],
   ['round trip', roundTripBench],
   ['sequential GETs', getLoopBench],
   ['echo 1 GiB', echoBench],
