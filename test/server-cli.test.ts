@@ -123,6 +123,19 @@ void describe('wasirun --http-server-addr: limits from flags', () => {
     });
   });
 
+  void it('should serve a request sent as a response ends, while handle still runs, with no queue', async () => {
+    await withCli(['--workers', '1', '--queue', '0', routes], async (c) => {
+      // The guest answers, then stays in handle 300 ms: the instance is not idle yet when the next come.
+      const first = await request(`${c.url}linger?ms=300`);
+      assert.equal(first.text, 'lingered\n');
+      const started = performance.now();
+      const next = await Promise.all([0, 1].map(() => request(`${c.url}hello`)));
+      assert.deepEqual(next.map((r) => r.status).sort(), [200, 503]);
+      assert.equal(next.find((r) => r.status === 200)?.text, 'hello\n');
+      assert.ok(performance.now() - started >= 200, 'the one served waited for the instance');
+    });
+  });
+
   void it('should apply --max-request-body, --workers and --queue', async () => {
     await withCli(['--max-request-body', '1K', '--workers', '1', '--queue', '0', routes], async (c) => {
       const big = await request(`${c.url}drain`, { method: 'POST', body: Buffer.alloc(1025) });

@@ -6,6 +6,7 @@
  *   /count               200 "count: N\n", N = 0, 1, 2, ... per instance
  *   /trap                traps
  *   /sleep?ms=T          sleeps T ms (default 0), then 200 "slept T\n"
+ *   /linger?ms=T         200 "lingered\n", then T ms (default 0) before returning
  *   /error               set-response-outparam(err(protocol-error "upstream said no"))
  *   /bytes?size=N[&cl=1][&bad=1]
  *                        200 with N bytes (default 0), byte i = i % 251, in
@@ -218,6 +219,9 @@ void http_handle(http_incoming_request_t request, http_response_outparam_t out) 
     sleep_ms(ms);
     snprintf(text, sizeof text, "slept %" PRIu64 "\n", ms);
     reply(out, 200, text);
+  } else if (is(&path, "/linger")) {
+    reply(out, 200, "lingered\n");
+    sleep_ms(query_or(&query, "ms", 0));
   } else if (is(&path, "/error")) {
     types_result_outgoing_response_error_t result = {.is_err = true};
     result.val.err.tag = TYPES_ERROR_PROTOCOL_ERROR;

@@ -143,7 +143,11 @@ export class InstancePool {
       first.assign(call);
       return 'accepted';
     }
-    if (this.waiting.length + this.prefetched >= this.options.queue) return 'full';
+    // An instance about to be idle takes one call past the queue: with no queue, requests sent one
+    // after another must not be refused in the moment between a response's end and `handle` returning.
+    let finishing = 0;
+    for (const instance of this.instances) if (instance.finishing) finishing++;
+    if (this.waiting.length + this.prefetched >= this.options.queue + finishing) return 'full';
     this.waiting.push(call);
     if (first) {
       this.flushTimer ??= setTimeout(() => {
