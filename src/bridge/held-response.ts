@@ -54,24 +54,18 @@ export class HeldResponse {
     const held = this.held;
     if (!held) return;
     this.held = undefined;
-    const room = 16 + Codec.entriesSize(held.headers);
     const whole = this.output.takeWhole(held.bodyId);
-    if (whole) {
-      this.end
-        .begin(Op.RespondWhole, room + whole.length)
-        .u32(held.outparam)
-        .u32(held.status)
-        .entries(held.headers)
-        .bytes(whole);
-    } else {
-      this.output.share(held.bodyId);
-      this.end
-        .begin(Op.Respond, room)
-        .u32(held.outparam)
-        .u32(held.status)
-        .entries(held.headers)
-        .u32(held.bodyId);
-    }
+    if (!whole) this.output.share(held.bodyId);
+    const message = this.end
+      .begin(
+        whole ? Op.RespondWhole : Op.Respond,
+        16 + Codec.entriesSize(held.headers) + (whole?.length ?? 0),
+      )
+      .u32(held.outparam)
+      .u32(held.status)
+      .entries(held.headers);
+    if (whole) message.bytes(whole);
+    else message.u32(held.bodyId);
     this.end.post();
     this.output.handOver(held.bodyId);
   }

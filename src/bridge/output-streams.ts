@@ -71,12 +71,14 @@ export class OutputStreams {
     if (!body || !local) return;
     body.local = undefined;
     this.announce(id);
-    const bytes = Buffer.concat(local);
-    if (bytes.length > 0) {
-      this.end
-        .begin(Op.OutWrite, 8 + bytes.length)
-        .u32(id)
-        .bytes(bytes);
+    if (body.written > 0) {
+      // Everything written went here (a body kept here never outgrows localMax): one write, the pieces copied in.
+      const message = this.end.begin(Op.OutWrite, 8 + body.written).u32(id);
+      let at = message.reserve(body.written);
+      for (const piece of local) {
+        message.buf.set(piece, at);
+        at += piece.length;
+      }
       this.end.post();
     }
     if (body.closed) this.sendFinish(id, undefined);

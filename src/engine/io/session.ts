@@ -140,21 +140,16 @@ export class IoSession extends SessionResources {
         this.beginCall(this.options.took(token), a.readU32(), a.readU32());
         return done;
       }
-      case Op.Respond: {
-        const call = this.get(this.outparams, a.readU32(), 'response-outparam');
-        const status = a.readU32();
-        const headers = a.readEntries() ?? [];
-        call.respond(status, headers, this.claim(a.readU32()));
-        return done;
-      }
+      case Op.Respond:
       case Op.RespondWhole: {
         const call = this.get(this.outparams, a.readU32(), 'response-outparam');
         const status = a.readU32();
         const headers = a.readEntries() ?? [];
-        const body = new OutgoingBody(this.options.bodyBufferLimit);
-        void body.write(a.readBytes());
-        body.end();
-        call.respond(status, headers, body);
+        call.respond(
+          status,
+          headers,
+          op === Op.Respond ? this.claim(a.readU32()) : this.whole(a.readBytes()),
+        );
         return done;
       }
       case Op.RespondError:
@@ -172,6 +167,14 @@ export class IoSession extends SessionResources {
         throw new Error(`unknown operation ${op}`);
     }
   };
+
+  /** A finished body that came whole with its response (`Op.RespondWhole`). */
+  private whole(bytes: Buffer): OutgoingBody {
+    const body = new OutgoingBody(this.options.bodyBufferLimit);
+    void body.write(bytes);
+    body.end();
+    return body;
+  }
 
   private send(a: Codec): void {
     const id = a.readU32();
