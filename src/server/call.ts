@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HOP_BY_HOP, toWire, type FieldEntry } from '../engine/fields.js';
 import { decodeRaw } from '../engine/io/exchange.js';
 import { IncomingBody } from '../engine/io/incoming-body.js';
-import type { Chunk, OutgoingBody } from '../engine/io/outgoing-body.js';
+import { OutgoingBody, type Chunk } from '../engine/io/outgoing-body.js';
 import { WHOLE_RESPONSE_MAX, type IncomingCall, type IncomingRequestHead } from '../engine/io/served.js';
 import { hasBody, requestHead } from './served-head.js';
 
@@ -71,14 +71,14 @@ export class ServerCall implements IncomingCall {
     });
   }
 
-  respond(status: number, headers: readonly FieldEntry[], body: OutgoingBody): void {
+  respond(status: number, headers: readonly FieldEntry[], given: OutgoingBody | Buffer): void {
     if (this.settled) {
-      body.fail(new Error('the response was already given'));
+      if (!Buffer.isBuffer(given)) given.fail(new Error('the response was already given'));
       return;
     }
     this.settled = true;
     if (!Number.isInteger(status) || status < 200 || status > 999) {
-      body.fail(new Error(`invalid status ${status}`));
+      if (!Buffer.isBuffer(given)) given.fail(new Error(`invalid status ${status}`));
       const why = status >= 100 && status < 200 ? ', which cannot be the final response' : '';
       this.answer(500, `the guest set an invalid status ${status}${why}`);
       return;
@@ -87,6 +87,9 @@ export class ServerCall implements IncomingCall {
     for (const [name, value] of headers) {
       if (!HOP_BY_HOP.has(name.toLowerCase())) raw.push(name, toWire(value));
     }
+    // A body that came finished goes out at once, unless it must stream (a HEAD, say).
+    if (Buffer.isBuffer(given) && this.sendWhole(status, raw, given)) return;
+    const body = Buffer.isBuffer(given) ? finished(given) : given;
     this.out = { status, raw, body };
     // From here on the body streams: a writer faster than the client waits, it is not held to the buffer limit.
     body.handOver();
@@ -116,7 +119,11 @@ export class ServerCall implements IncomingCall {
       }
       const chunks = body.takeChunks();
       if (!res.headersSent) {
-        if (body.ended && this.sendWhole(status, raw, body, chunks)) return;
+        if (body.ended && !body.trailers && body.written <= WHOLE_RESPONSE_MAX) {
+          const [only] = chunks;
+          const bytes = chunks.length === 1 && only ? only.bytes : Buffer.concat(chunks.map((c) => c.bytes));
+          if (this.sendWhole(status, raw, bytes)) return;
+        }
         if (chunks.length === 0 && !body.ended) {
           void body.changed.wait().then(this.pump);
           return;
@@ -148,18 +155,15 @@ export class ServerCall implements IncomingCall {
   };
 
   /**
-   * A small body that ended before its head went out goes as bare Node sends
-   * a whole body: with a content-length, head and body in one write. Not
-   * when it has trailers, the guest set its own length, or the status or
-   * method has no body: then it keeps the stream's way. `chunks` are
-   * copies, since nothing is lent before the head. False when it does not apply.
+   * A small body that ended, without trailers, before its head went out goes
+   * as bare Node sends a whole body: with a content-length, head and body in
+   * one write. Not when the guest set its own length, or the status or
+   * method has no body: then it keeps the stream's way. `bytes` are the
+   * host's own (nothing is lent before the head). False when it does not apply.
    */
-  private sendWhole(status: number, raw: string[], body: OutgoingBody, chunks: Chunk[]): boolean {
-    if (body.written > WHOLE_RESPONSE_MAX || body.trailers) return false;
+  private sendWhole(status: number, raw: string[], bytes: Buffer): boolean {
     if (status === 204 || status === 304 || this.head.method === 'HEAD') return false;
     for (let i = 0; i < raw.length; i += 2) if (raw[i]?.toLowerCase() === 'content-length') return false;
-    const [only] = chunks;
-    const bytes = chunks.length === 1 && only ? only.bytes : Buffer.concat(chunks.map((c) => c.bytes));
     this.bytes += bytes.length;
     raw.push('content-length', String(bytes.length));
     this.res.writeHead(status, raw);
@@ -222,6 +226,14 @@ export class ServerCall implements IncomingCall {
     });
     res.end(body);
   }
+}
+
+/** A body already finished, holding `bytes`. */
+function finished(bytes: Buffer): OutgoingBody {
+  const body = new OutgoingBody(bytes.length);
+  void body.write(bytes);
+  body.end();
+  return body;
 }
 
 /** Resolves when `res` can take more, rejects if it closed first. */

@@ -29,8 +29,12 @@ export interface IncomingRequestHead {
 export interface IncomingCall {
   readonly head: IncomingRequestHead;
   readonly body: IncomingBody;
-  /** `set-response-outparam(ok(response))`. */
-  respond(status: number, headers: readonly FieldEntry[], body: OutgoingBody): void;
+  /**
+   * `set-response-outparam(ok(response))`. The body is the one the guest
+   * writes or, when it came finished with the response, its bytes (the
+   * host's own copy, at most {@link WHOLE_RESPONSE_MAX}).
+   */
+  respond(status: number, headers: readonly FieldEntry[], body: OutgoingBody | Buffer): void;
   /** `set-response-outparam(err(error))`. */
   fail(errorTag: string, message: string): void;
   /** `handle` returned: whatever the guest did not finish is finished now. */

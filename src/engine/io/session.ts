@@ -145,10 +145,11 @@ export class IoSession extends SessionResources {
         const call = this.get(this.outparams, a.readU32(), 'response-outparam');
         const status = a.readU32();
         const headers = a.readEntries() ?? [];
+        // A whole body is read from the ring, which the guest reuses: copied.
         call.respond(
           status,
           headers,
-          op === Op.Respond ? this.claim(a.readU32()) : this.whole(a.readBytes()),
+          op === Op.Respond ? this.claim(a.readU32()) : Buffer.from(a.readBytes()),
         );
         return done;
       }
@@ -167,14 +168,6 @@ export class IoSession extends SessionResources {
         throw new Error(`unknown operation ${op}`);
     }
   };
-
-  /** A finished body that came whole with its response (`Op.RespondWhole`). */
-  private whole(bytes: Buffer): OutgoingBody {
-    const body = new OutgoingBody(this.options.bodyBufferLimit);
-    void body.write(bytes);
-    body.end();
-    return body;
-  }
 
   private send(a: Codec): void {
     const id = a.readU32();
