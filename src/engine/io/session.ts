@@ -172,19 +172,14 @@ export class IoSession extends SessionResources {
   private send(a: Codec): void {
     const id = a.readU32();
     const hasScheme = a.readU32() === 1;
-    const [method, scheme, authority, path, query] = [
-      a.readStr(),
-      a.readStr(),
-      a.readStr(),
-      a.readStr(),
-      a.readStr(),
-    ];
+    const method = a.readStr();
+    const scheme = a.readStr();
     const head = {
       method,
       scheme: hasScheme ? scheme : undefined,
-      authority,
-      path,
-      query,
+      authority: a.readStr(),
+      path: a.readStr(),
+      query: a.readStr(),
       headers: a.readEntries() ?? [],
     };
     const bodyId = a.readU32();
