@@ -1,4 +1,6 @@
-import { chmodSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { build, type BuildOptions } from 'esbuild';
 
 /**
@@ -29,27 +31,56 @@ const common: BuildOptions = {
   logLevel: 'warning',
 };
 
-// Chunks are named by their hash: an earlier build's would stay beside this one's.
-rmSync(OUT, { recursive: true, force: true });
-await build({
-  ...common,
-  entryPoints: ['dist/src/cli/bin.js'],
-  outbase: 'dist/src',
-  outdir: OUT,
-  format: 'esm',
-  splitting: true,
-  chunkNames: 'cli/[name]-[hash]',
-  define: { __WASIRUN_WORKER__: JSON.stringify('../guest/worker.cjs') },
-});
-await build({
-  ...common,
-  entryPoints: ['dist/src/guest/worker.js'],
-  outfile: `${OUT}/guest/worker.cjs`,
-  format: 'cjs',
-  // The guest side resolves Node's built-ins from its own place (`createRequire(import.meta.url)`).
-  define: { 'import.meta.url': '__wasirunModuleUrl' },
-  banner: { js: "const __wasirunModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
-});
-chmodSync(`${OUT}/cli/bin.js`, 0o755);
-// The unbundled command stays runnable too: an earlier `npx wasirun` in this checkout may have linked it.
-chmodSync('dist/src/cli/bin.js', 0o755);
+/** The files under `path` (itself, if it is a file). */
+function filesUnder(path: string): string[] {
+  if (!existsSync(path)) return [];
+  if (!statSync(path).isDirectory()) return [path];
+  return readdirSync(path, { recursive: true, encoding: 'utf8' })
+    .map((name) => join(path, name))
+    .filter((file) => statSync(file).isFile());
+}
+
+const mtimes = (paths: string[]): number[] => paths.flatMap(filesUnder).map((f) => statSync(f).mtimeMs);
+
+/**
+ * Whether the bundle is newer than what it is made of. npm runs `prepare`
+ * (a build) again the first time `npx wasirun` runs in a checkout, and tsc
+ * (incremental) then writes nothing: the bundle must not be rebuilt either,
+ * since its rebuild deletes it under whatever runs from it — the server the
+ * README starts a moment before, or the tests running beside the one that
+ * runs `npx`.
+ */
+function current(): boolean {
+  const outputs = mtimes([OUT]);
+  if (!existsSync(`${OUT}/cli/bin.js`) || !existsSync(`${OUT}/guest/worker.cjs`)) return false;
+  const esbuild = createRequire(import.meta.url).resolve('esbuild/package.json');
+  const inputs = mtimes(['dist/src', 'dist/scripts/bundle.js', esbuild]);
+  return Math.min(...outputs) > Math.max(...inputs);
+}
+
+if (!current()) {
+  // Chunks are named by their hash: an earlier build's would stay beside this one's.
+  rmSync(OUT, { recursive: true, force: true });
+  await build({
+    ...common,
+    entryPoints: ['dist/src/cli/bin.js'],
+    outbase: 'dist/src',
+    outdir: OUT,
+    format: 'esm',
+    splitting: true,
+    chunkNames: 'cli/[name]-[hash]',
+    define: { __WASIRUN_WORKER__: JSON.stringify('../guest/worker.cjs') },
+  });
+  await build({
+    ...common,
+    entryPoints: ['dist/src/guest/worker.js'],
+    outfile: `${OUT}/guest/worker.cjs`,
+    format: 'cjs',
+    // The guest side resolves Node's built-ins from its own place (`createRequire(import.meta.url)`).
+    define: { 'import.meta.url': '__wasirunModuleUrl' },
+    banner: { js: "const __wasirunModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  });
+  chmodSync(`${OUT}/cli/bin.js`, 0o755);
+  // The unbundled command stays runnable too: an earlier `npx wasirun` in this checkout may have linked it.
+  chmodSync('dist/src/cli/bin.js', 0o755);
+}

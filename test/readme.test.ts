@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { ROOT, repoPath } from './helpers/paths.js';
 
@@ -33,10 +33,15 @@ function runHere(
 }
 
 describe('README', () => {
-  it('should run `npx wasirun` from the checkout, as the README says', async () => {
+  it('should run `npx wasirun` from the checkout, as the README says, leaving the build alone', async () => {
+    // The first `npx wasirun` in a checkout makes npm run `prepare`, a build: one that rewrote the
+    // bundle deleted it under the other tests running (and under the server the README starts first).
+    const worker = repoPath('dist', 'bundle', 'guest', 'worker.cjs');
+    const built = statSync(worker).mtimeMs;
     const r = await runHere('npx', ['--no-install', 'wasirun', '--version']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^wasirun \d+\.\d+\.\d+\n$/);
+    assert.equal(statSync(worker).mtimeMs, built, 'npx rebuilt the bundle');
   });
 
   it('should have a library example that runs as written', async () => {
