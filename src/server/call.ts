@@ -24,8 +24,8 @@ export class ServerCall implements IncomingCall {
   /** Response body bytes sent. */
   bytes = 0;
   private settled = false;
-  /** The guest's response, once given. */
-  private out: { status: number; raw: string[]; body: OutgoingBody } | undefined;
+  /** The guest's response, once given; `whole`: its status, method and headers let it go whole. */
+  private out: { status: number; raw: string[]; body: OutgoingBody; whole: boolean } | undefined;
   /** Chunks lent to the socket and not yet sent; a closed socket sends none of them. Made at the first. */
   private lent: Set<() => void> | undefined;
 
@@ -72,13 +72,14 @@ export class ServerCall implements IncomingCall {
   }
 
   respond(status: number, headers: readonly FieldEntry[], given: OutgoingBody | Buffer): void {
+    const stream = Buffer.isBuffer(given) ? undefined : given;
     if (this.settled) {
-      if (!Buffer.isBuffer(given)) given.fail(new Error('the response was already given'));
+      stream?.fail(new Error('the response was already given'));
       return;
     }
     this.settled = true;
     if (!Number.isInteger(status) || status < 200 || status > 999) {
-      if (!Buffer.isBuffer(given)) given.fail(new Error(`invalid status ${status}`));
+      stream?.fail(new Error(`invalid status ${status}`));
       const why = status >= 100 && status < 200 ? ', which cannot be the final response' : '';
       this.answer(500, `the guest set an invalid status ${status}${why}`);
       return;
@@ -87,10 +88,19 @@ export class ServerCall implements IncomingCall {
     for (const [name, value] of headers) {
       if (!HOP_BY_HOP.has(name.toLowerCase())) raw.push(name, toWire(value));
     }
-    // A body that came finished goes out at once, unless it must stream (a HEAD, say).
-    if (Buffer.isBuffer(given) && this.sendWhole(status, raw, given)) return;
-    const body = Buffer.isBuffer(given) ? finished(given) : given;
-    this.out = { status, raw, body };
+    const whole = this.mayGoWhole(status, raw);
+    let body: OutgoingBody;
+    if (Buffer.isBuffer(given)) {
+      // A body that came finished goes out at once, unless it must stream (a HEAD, say).
+      if (whole) {
+        this.sendWhole(status, raw, given);
+        return;
+      }
+      body = finished(given);
+    } else {
+      body = given;
+    }
+    this.out = { status, raw, body, whole };
     // From here on the body streams: a writer faster than the client waits, it is not held to the buffer limit.
     body.handOver();
     // A body that failed (written past the buffer limit before this) will not change again.
@@ -110,7 +120,7 @@ export class ServerCall implements IncomingCall {
   private readonly pump = (): void => {
     const { res, out } = this;
     if (!out) return;
-    const { status, raw, body } = out;
+    const { status, raw, body, whole } = out;
     try {
       if (body.failure) {
         // Passed the buffer limit, or the client left: answer() cuts a connection whose head is out.
@@ -119,10 +129,15 @@ export class ServerCall implements IncomingCall {
       }
       const chunks = body.takeChunks();
       if (!res.headersSent) {
-        if (body.ended && !body.trailers && body.written <= WHOLE_RESPONSE_MAX) {
+        if (whole && body.ended && !body.trailers && body.written <= WHOLE_RESPONSE_MAX) {
+          // Copies, since nothing is lent before the head.
           const [only] = chunks;
-          const bytes = chunks.length === 1 && only ? only.bytes : Buffer.concat(chunks.map((c) => c.bytes));
-          if (this.sendWhole(status, raw, bytes)) return;
+          this.sendWhole(
+            status,
+            raw,
+            chunks.length === 1 && only ? only.bytes : Buffer.concat(chunks.map((c) => c.bytes)),
+          );
+          return;
         }
         if (chunks.length === 0 && !body.ended) {
           void body.changed.wait().then(this.pump);
@@ -155,20 +170,23 @@ export class ServerCall implements IncomingCall {
   };
 
   /**
-   * A small body that ended, without trailers, before its head went out goes
-   * as bare Node sends a whole body: with a content-length, head and body in
-   * one write. Not when the guest set its own length, or the status or
-   * method has no body: then it keeps the stream's way. `bytes` are the
-   * host's own (nothing is lent before the head). False when it does not apply.
+   * Whether a small body that ends, without trailers, before its head goes
+   * out may go as bare Node sends a whole body ({@link sendWhole}). Not when
+   * the guest set its own length, or the status or method has no body: then
+   * it keeps the stream's way.
    */
-  private sendWhole(status: number, raw: string[], bytes: Buffer): boolean {
+  private mayGoWhole(status: number, raw: readonly string[]): boolean {
     if (status === 204 || status === 304 || this.head.method === 'HEAD') return false;
     for (let i = 0; i < raw.length; i += 2) if (raw[i]?.toLowerCase() === 'content-length') return false;
+    return true;
+  }
+
+  /** The head, with a content-length, and the whole body, in one write. `bytes` are the host's own. */
+  private sendWhole(status: number, raw: string[], bytes: Buffer): void {
     this.bytes += bytes.length;
     raw.push('content-length', String(bytes.length));
     this.res.writeHead(status, raw);
     this.res.end(bytes);
-    return true;
   }
 
   /** Writes a chunk of the body; bytes lent from the guest's ring go back once the socket has sent them. */
