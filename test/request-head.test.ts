@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Codec } from '../src/bridge/codec.js';
-import { ReceivedRequestHead, encodeRequestHead } from '../src/bridge/request-head.js';
+import { RequestHeads, encodeRequestHead } from '../src/bridge/request-head.js';
 import type { IncomingRequestHead } from '../src/engine/io/served.js';
 
 const head: IncomingRequestHead = {
@@ -22,7 +22,7 @@ void describe('a served request head on the guest thread', () => {
     const area = Buffer.alloc(1024);
     const c = encodeRequestHead(new Codec(area).at(0), head).u32(0xabcd);
     const end = c.pos;
-    const received = new ReceivedRequestHead(new Codec(area).at(0));
+    const received = new RequestHeads().take(new Codec(area).at(0));
     // The inbox slot is refilled once taken: what the guest reads later must not change with it.
     const next = new Codec(area).at(0);
     encodeRequestHead(next, { ...head, method: 'GET', path: '/other', headers: [] });
@@ -35,10 +35,23 @@ void describe('a served request head on the guest thread', () => {
     assert.deepEqual(received.headers, head.headers);
   });
 
+  void it('should take a head bigger than the one before, and the next one after it', () => {
+    const heads = new RequestHeads();
+    const area = Buffer.alloc(64 * 1024);
+    const big: IncomingRequestHead = { ...head, headers: [['x-big', 'b'.repeat(20_000)]] };
+    const c = encodeRequestHead(encodeRequestHead(new Codec(area).at(0), big), head);
+    const r = new Codec(area).at(0);
+    assert.deepEqual(heads.take(r).headers, big.headers);
+    const second = heads.take(r);
+    assert.equal(r.pos, c.pos);
+    assert.equal(second.method, 'PROPFIND');
+    assert.deepEqual(second.headers, head.headers);
+  });
+
   void it('should leave the codec just past the head, at what follows it', () => {
     const c = encodeRequestHead(new Codec(Buffer.alloc(1024)).at(0), { ...head, scheme: 'https' }).u32(7);
     const r = new Codec(c.buf).at(0);
-    const received = new ReceivedRequestHead(r);
+    const received = new RequestHeads().take(r);
     assert.equal(r.readU32(), 7);
     assert.equal(received.scheme, 'https');
   });

@@ -4,7 +4,15 @@ import http from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { pattern } from './helpers/origin.js';
 import { guest, repoPath } from './helpers/paths.js';
-import { rawExchange, request, startServer, values, withServer, type TestServer } from './helpers/server.js';
+import {
+  eventually,
+  rawExchange,
+  request,
+  startServer,
+  values,
+  withServer,
+  type TestServer,
+} from './helpers/server.js';
 import { RESPONSE_IMPORTS, compileWat } from './helpers/wat.js';
 
 const routes = guest('routes-server');
@@ -183,6 +191,12 @@ void describe('serving: a whole body', () => {
       const head2 = await request(`${s.url}/`, { method: 'HEAD' });
       assert.equal(head2.status, 200);
       assert.equal(head2.headers['content-length'], undefined, 'a HEAD sends no body, and claims no length');
+      // The access log counts the body bytes that went on the wire: none for the 204 and the HEAD.
+      await eventually(() => s.access.length === 3, 'three access-log lines');
+      assert.deepEqual(
+        s.access.map((line) => line.replace(/ [\d.]+ms /, ' ')),
+        ['GET / 200 11B instance=0', 'GET / 204 0B instance=0', 'HEAD / 200 0B instance=0'],
+      );
     });
   });
 });

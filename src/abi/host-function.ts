@@ -1,7 +1,7 @@
 import type { GuestMemory } from './memory.js';
 import { ContractViolation, Trap } from './trap.js';
 import { describe } from './describe.js';
-import { lowerFlat, storerFor } from './lower.js';
+import { flatLowerer, storerFor } from './lower.js';
 import { lifterAt, type FlatValue, type Lifter } from './values.js';
 import { flatten, sizeOf, type WitType } from './wit.js';
 
@@ -39,6 +39,7 @@ export function hostFunction(
   const viaPointer = result !== undefined && flatten(result).length > 1;
   const resultSize = result ? sizeOf(result) : 0;
   const storeResult = viaPointer ? storerFor(result) : undefined;
+  const lower = result !== undefined && !viaPointer ? flatLowerer(result) : undefined;
   const lifters: Lifter[] = [];
   let width = 0;
   for (const [name, type] of params) {
@@ -63,8 +64,8 @@ export function hostFunction(
       } else {
         value = call(mem, args);
       }
-      if (result === undefined) return undefined;
-      if (!storeResult) return lowerFlat(result, value);
+      if (lower) return lower(value);
+      if (!storeResult) return undefined;
       // Padding is zeroed. A loop: for a result of a few bytes, Buffer#fill's call costs more.
       const bytes = mem.bytes;
       for (let at = rp, end = rp + resultSize; at < end; at++) bytes[at] = 0;

@@ -80,16 +80,19 @@ export const storerFor = memo((t: WitType): Storer => {
         if (v !== undefined) some(mem, ptr + at, v);
       };
     }
-    case 'enum':
+    case 'enum': {
+      const tagOf = tagsOf(t);
       return (mem, ptr, v) => {
-        mem.view.setUint8(ptr, tagOf(t, v as string));
+        mem.view.setUint8(ptr, tagOf(v as string));
       };
+    }
     default: {
       const payloads = casesOf(t).map(([, c]) => (c ? storerFor(c) : undefined));
       const at = payloadOffset(t);
+      const tagOf = tagsOf(t);
       return (mem, ptr, v) => {
         const { tag, val } = v as Tagged;
-        const k = tagOf(t, tag);
+        const k = tagOf(tag);
         mem.view.setUint8(ptr, k);
         payloads[k]?.(mem, ptr + at, val);
       };
@@ -118,32 +121,36 @@ function listStorer(elem: WitType): Storer {
   };
 }
 
-/** Each case's tag by name, for any variant-like type. */
-const tagsOf = memo((t: WitType) => new Map(casesOf(t).map(([name], tag) => [name, tag])));
-
-/** A case's tag; a case the type lacks is the host's own mistake. */
-function tagOf(t: WitType, name: string): number {
-  const tag = tagsOf(t).get(name);
-  if (tag === undefined) throw new Error(`no case ${name} in this ${t.kind}`);
-  return tag;
+/** A case's tag by its name, for a variant-like type; a case the type lacks is the host's own mistake. */
+function tagsOf(t: WitType): (name: string) => number {
+  const tags = new Map(casesOf(t).map(([name], tag) => [name, tag]));
+  return (name) => {
+    const tag = tags.get(name);
+    if (tag === undefined) throw new Error(`no case ${name} in this ${t.kind}`);
+    return tag;
+  };
 }
 
-/** Lowers a result that flattens to a single core value. */
-export function lowerFlat(t: WitType, value: unknown): FlatValue {
+/** Lowers a result of type `t` that flattens to a single core value; made once per import. */
+export function flatLowerer(t: WitType): (value: unknown) => FlatValue {
   switch (t.kind) {
     case 'u64':
-      return BigInt.asIntN(64, value as bigint);
+      return (value) => BigInt.asIntN(64, value as bigint);
     case 'bool':
-      return value ? 1 : 0;
+      return (value) => (value ? 1 : 0);
     case 'u8':
     case 'u16':
     case 'u32':
-      return (value as number) | 0;
+      return (value) => (value as number) | 0;
     case 'option':
-      return value === undefined ? 0 : 1;
-    case 'enum':
-      return tagOf(t, value as string);
-    default:
-      return tagOf(t, (value as Tagged).tag);
+      return (value) => (value === undefined ? 0 : 1);
+    case 'enum': {
+      const tagOf = tagsOf(t);
+      return (value) => tagOf(value as string);
+    }
+    default: {
+      const tagOf = tagsOf(t);
+      return (value) => tagOf((value as Tagged).tag);
+    }
   }
 }

@@ -31,12 +31,12 @@ export class Codec {
     return at;
   }
 
-  /** Bytes {@link str} takes for `s`. */
+  /** Bytes {@link str} takes for `s`, at most: a short string is bounded by 3 bytes a UTF-16 unit, uncounted. */
   static strSize(s: string): number {
-    return 4 + Buffer.byteLength(s);
+    return 4 + (s.length <= SHORT ? 3 * s.length : Buffer.byteLength(s));
   }
 
-  /** Bytes {@link entries} takes for `list`. */
+  /** Bytes {@link entries} takes for `list`, at most. */
   static entriesSize(list: readonly FieldEntry[] | undefined): number {
     let n = 4;
     for (const [name, value] of list ?? []) n += Codec.strSize(name) + Codec.strSize(value);
@@ -143,5 +143,36 @@ export class Codec {
     const out: FieldEntry[] = [];
     for (let k = 0; k < n; k++) out.push([this.readStr(), this.readStr()]);
     return out;
+  }
+
+  /** Moves past an {@link entries} list, unread; returns its encoding (a view). */
+  skipEntries(): Buffer {
+    const start = this.pos;
+    for (let n = this.readI32() * 2; n > 0; n--) this.skip();
+    return this.buf.subarray(start, this.pos);
+  }
+}
+
+/**
+ * Decodes {@link Codec.entries} lists, handing back the list decoded last
+ * time when the encoding is the same: a server sends the same response
+ * headers again and again, and comparing their bytes costs a tenth of
+ * making their strings anew. The lists it returns are shared: read-only.
+ */
+export class EntriesMemo {
+  private encoded = Buffer.alloc(0);
+  private decoded: readonly FieldEntry[] | undefined;
+
+  read(c: Codec): readonly FieldEntry[] | undefined {
+    const start = c.pos;
+    const encoded = c.skipEntries();
+    if (!encoded.equals(this.encoded)) {
+      const end = c.pos;
+      c.pos = start;
+      this.decoded = c.readEntries();
+      c.pos = end;
+      this.encoded = Buffer.from(encoded);
+    }
+    return this.decoded;
   }
 }

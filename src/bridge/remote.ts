@@ -10,7 +10,7 @@ import { InputStreams, type ReadResult } from './input-streams.js';
 import { OutputStreams, type Writing } from './output-streams.js';
 import { REPLY_AREA, type LocalBodies } from './local-bodies.js';
 import type { InboxReader } from './inbox.js';
-import { ReceivedRequestHead } from './request-head.js';
+import { RequestHeads } from './request-head.js';
 import { FutureState, Op, PollKind, Status } from './ops.js';
 
 export type RemoteResponse =
@@ -34,6 +34,8 @@ export class Remote {
   private readonly local: LocalBodies;
   /** The response of the call being served, until it goes. */
   private readonly response: HeldResponse;
+  /** The head of the call being served. */
+  private readonly heads = new RequestHeads();
 
   constructor(
     private readonly end: GuestEnd,
@@ -229,7 +231,7 @@ export class Remote {
     this.input.clear();
     const bodyId = this.newId();
     const outparamId = this.newId();
-    const taken = this.inbox?.take((c) => ({ token: c.readU32(), head: new ReceivedRequestHead(c) }));
+    const taken = this.inbox?.take((c) => ({ token: c.readU32(), head: this.heads.take(c) }));
     if (taken) {
       this.end.begin(Op.Took).u32(taken.token).u32(bodyId).u32(outparamId);
       this.end.post();
@@ -237,7 +239,7 @@ export class Remote {
     }
     this.end.begin(Op.NextCall).u32(bodyId).u32(outparamId);
     // Sleep at once: a spinning guest takes the core the I/O thread needs to bring the next request.
-    return { outparamId, bodyId, head: new ReceivedRequestHead(this.call(false)) };
+    return { outparamId, bodyId, head: this.heads.take(this.call(false)) };
   }
 }
 

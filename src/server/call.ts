@@ -37,12 +37,14 @@ export class ServerCall implements IncomingCall {
     this.head = requestHead(req);
     if (hasBody(this.head.headers)) this.receive(req, maxBody);
     else this.body.end([]);
-    res.on('close', () => {
-      if (!res.writableFinished) this.out?.body.fail(new Error('the client disconnected'));
-      const lent = this.lent;
-      this.lent = undefined;
-      if (lent) for (const release of lent) release();
-    });
+  }
+
+  /** The connection closed while the response streams: the guest's writes fail, lent chunks go back. */
+  private onClose(): void {
+    if (!this.res.writableFinished) this.out?.body.fail(new Error('the client disconnected'));
+    const lent = this.lent;
+    this.lent = undefined;
+    if (lent) for (const release of lent) release();
   }
 
   /** Streams the request's body into {@link body}, up to `maxBody` bytes; past it, 413. */
@@ -84,11 +86,11 @@ export class ServerCall implements IncomingCall {
       this.answer(500, `the guest set an invalid status ${status}${why}`);
       return;
     }
-    const raw: string[] = [];
-    for (const [name, value] of headers) {
-      if (!HOP_BY_HOP.has(name.toLowerCase())) raw.push(name, toWire(value));
-    }
-    const whole = this.mayGoWhole(status, raw);
+    const wire = onWire(headers);
+    const raw = wire.raw.slice();
+    // A small body that ends, without trailers, before its head goes out may go whole, as bare Node
+    // sends one (sendWhole); not when the guest set its own length, or the response has no body.
+    const whole = !wire.sized && !this.bodyless(status);
     let body: OutgoingBody;
     if (Buffer.isBuffer(given)) {
       // A body that came finished goes out at once, unless it must stream (a HEAD, say).
@@ -101,6 +103,12 @@ export class ServerCall implements IncomingCall {
       body = given;
     }
     this.out = { status, raw, body, whole };
+    // Only a streaming response has anything to undo when the client leaves: watched from here, not for every request.
+    if (this.res.closed) this.onClose();
+    else
+      this.res.once('close', () => {
+        this.onClose();
+      });
     // From here on the body streams: a writer faster than the client waits, it is not held to the buffer limit.
     body.handOver();
     // A body that failed (written past the buffer limit before this) will not change again.
@@ -169,29 +177,27 @@ export class ServerCall implements IncomingCall {
     this.answer(500, `the guest's response is not valid HTTP: ${err.message}`);
   };
 
-  /**
-   * Whether a small body that ends, without trailers, before its head goes
-   * out may go as bare Node sends a whole body ({@link sendWhole}). Not when
-   * the guest set its own length, or the status or method has no body: then
-   * it keeps the stream's way.
-   */
-  private mayGoWhole(status: number, raw: readonly string[]): boolean {
-    if (status === 204 || status === 304 || this.head.method === 'HEAD') return false;
-    for (let i = 0; i < raw.length; i += 2) if (raw[i]?.toLowerCase() === 'content-length') return false;
-    return true;
+  /** Whether a response of `status` to this request has no body on the wire: Node drops what is written. */
+  private bodyless(status: number): boolean {
+    return status === 204 || status === 304 || this.head.method === 'HEAD';
+  }
+
+  /** Counts body bytes for the access log, once the head is written: only those that go on the wire. */
+  private count(n: number): void {
+    if (!this.bodyless(this.res.statusCode)) this.bytes += n;
   }
 
   /** The head, with a content-length, and the whole body, in one write. `bytes` are the host's own. */
   private sendWhole(status: number, raw: string[], bytes: Buffer): void {
-    this.bytes += bytes.length;
     raw.push('content-length', String(bytes.length));
     this.res.writeHead(status, raw);
+    this.count(bytes.length);
     this.res.end(bytes);
   }
 
   /** Writes a chunk of the body; bytes lent from the guest's ring go back once the socket has sent them. */
   private send({ bytes, release }: Chunk): boolean {
-    this.bytes += bytes.length;
+    this.count(bytes.length);
     if (!release) return this.res.write(bytes);
     (this.lent ??= new Set()).add(release);
     return this.res.write(bytes, () => {
@@ -236,14 +242,33 @@ export class ServerCall implements IncomingCall {
       return;
     }
     const body = `${text}\n`;
-    this.bytes += Buffer.byteLength(body);
+    const length = Buffer.byteLength(body);
     res.writeHead(status, {
       'content-type': 'text/plain; charset=utf-8',
-      'content-length': Buffer.byteLength(body),
+      'content-length': length,
       ...extra,
     });
+    this.count(length);
     res.end(body);
   }
+}
+
+/** The last header list given and its form for `writeHead`, by identity (see `EntriesMemo`). */
+let lastWire: { headers: readonly FieldEntry[]; raw: readonly string[]; sized: boolean } | undefined;
+
+/** Response headers as `writeHead` takes them, without hop-by-hop ones; `sized`: one is content-length. */
+function onWire(headers: readonly FieldEntry[]): { raw: readonly string[]; sized: boolean } {
+  if (lastWire?.headers === headers) return lastWire;
+  const raw: string[] = [];
+  let sized = false;
+  for (const [name, value] of headers) {
+    const lower = name.toLowerCase();
+    if (HOP_BY_HOP.has(lower)) continue;
+    raw.push(name, toWire(value));
+    if (lower === 'content-length') sized = true;
+  }
+  lastWire = { headers, raw, sized };
+  return lastWire;
 }
 
 /** A body already finished, holding `bytes`. */

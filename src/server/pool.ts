@@ -33,7 +33,7 @@ const HANDOFF_MS = 100;
  */
 export class InstancePool {
   private readonly instances: ServingInstance[] = [];
-  private readonly waiting: ServerCall[] = [];
+  private waiting: ServerCall[] = [];
   private closing = false;
   /** Hands waiting calls to idle instances if none became idle within HANDOFF_MS; one for all calls. */
   private flushTimer: NodeJS.Timeout | undefined;
@@ -73,10 +73,6 @@ export class InstancePool {
         },
         lost: (instance, reason, starting, waiting) => {
           this.waiting.unshift(...waiting);
-          // Calls put straight in the lost instance's inbox wait here now: a client may leave.
-          waiting.forEach((call) => {
-            this.leaveOnClose(call);
-          });
           this.lost(instance, reason, starting);
         },
       },
@@ -86,7 +82,7 @@ export class InstancePool {
   private idle(instance: ServingInstance): void {
     if (this.startup && --this.startup.pending === 0) this.startup.resolve();
     // Its own inbox first: filled just after the guest looked and found it empty.
-    const next = instance.revoke() ?? this.waiting.shift() ?? this.steal();
+    const next = instance.revoke() ?? this.nextWaiting() ?? this.steal();
     if (next) instance.assign(next);
   }
 
@@ -106,7 +102,7 @@ export class InstancePool {
    */
   private prefetch(): void {
     for (const instance of this.instances) {
-      for (let next = this.waiting[0]; next && instance.prefetch(next); next = this.waiting[0])
+      for (let next = this.firstWaiting(); next && instance.prefetch(next); next = this.firstWaiting())
         this.waiting.shift();
     }
   }
@@ -147,7 +143,11 @@ export class InstancePool {
     // after another must not be refused in the moment between a response's end and `handle` returning.
     let finishing = 0;
     for (const instance of this.instances) if (instance.finishing) finishing++;
-    if (this.waiting.length + this.prefetched >= this.options.queue + finishing) return 'full';
+    if (this.waiting.length + this.prefetched >= this.options.queue + finishing) {
+      // Calls whose clients left give their places back.
+      this.waiting = this.waiting.filter((waiting) => !waiting.res.closed);
+      if (this.waiting.length + this.prefetched >= this.options.queue + finishing) return 'full';
+    }
     this.waiting.push(call);
     if (first) {
       this.flushTimer ??= setTimeout(() => {
@@ -157,23 +157,28 @@ export class InstancePool {
     } else {
       this.prefetch();
     }
-    // Only a call still waiting (not put in an inbox) needs to leave the queue with its client.
-    if (this.waiting.at(-1) === call) this.leaveOnClose(call);
     return 'accepted';
   }
 
-  /** A client that leaves takes its call out of the queue. */
-  private leaveOnClose(call: ServerCall): void {
-    call.res.once('close', () => {
-      const at = this.waiting.indexOf(call);
-      if (at >= 0) this.waiting.splice(at, 1);
-    });
+  /**
+   * The first waiting call whose client is still there. Calls whose clients
+   * left are dropped here, or when the queue looks full: a listener on every
+   * waiting call cost more.
+   */
+  private firstWaiting(): ServerCall | undefined {
+    while (this.waiting[0]?.res.closed) this.waiting.shift();
+    return this.waiting[0];
+  }
+
+  /** Takes the first waiting call whose client is still there. */
+  private nextWaiting(): ServerCall | undefined {
+    return this.firstWaiting() && this.waiting.shift();
   }
 
   /** Hands waiting calls to whatever instances are idle. */
   private flush(): void {
     for (const instance of this.instances) {
-      const next = instance.state === 'idle' ? this.waiting.shift() : undefined;
+      const next = instance.state === 'idle' ? this.nextWaiting() : undefined;
       if (next) instance.assign(next);
     }
   }
@@ -185,6 +190,7 @@ export class InstancePool {
 
   /** Calls running or waiting. */
   get load(): number {
+    this.waiting = this.waiting.filter((call) => !call.res.closed);
     return this.waiting.length + this.instances.filter((i) => i.state === 'busy').length;
   }
 

@@ -5,7 +5,7 @@ import type { IncomingCall } from './served.js';
 
 /**
  * What the I/O thread keeps of one guest instance: its bodies, exchanges
- * and served calls by id (ids are the guest thread's), and their lifetimes —
+ * and the served call, by id (ids are the guest thread's), and their lifetimes —
  * when an id may be forgotten, what a returning call leaves behind, what a
  * dead guest leaves running.
  */
@@ -13,11 +13,16 @@ export class SessionResources {
   protected readonly outgoing = new Map<number, OutgoingBody>();
   protected readonly incoming = new Map<number, IncomingBody>();
   protected readonly exchanges = new Map<number, Exchange>();
-  protected readonly outparams = new Map<number, IncomingCall>();
   /** Ids of written bodies that failed, for the guest's next {@link Op.Failed}. */
   protected failed: number[] = [];
-  /** The call being handled, and the first id it created: every id from there on is the call's. */
-  protected current: { call: IncomingCall; firstId: number; outparamId: number } | undefined;
+  /**
+   * The call being handled, and the first id it created (its request's
+   * body): every id from there on is the call's. Its body, until the guest
+   * drops it, and its outparam live here rather than in the maps: a map's
+   * delete of its last entry makes a new table, twice a request.
+   */
+  private current:
+    { call: IncomingCall; firstId: number; outparamId: number; body: IncomingBody | undefined } | undefined;
   /**
    * A body id is held twice by the guest: by its output stream and by the
    * request or response it belongs to. It is forgotten once the stream is
@@ -27,9 +32,7 @@ export class SessionResources {
   private readonly released = new Set<number>();
 
   protected get<T>(map: Map<number, T>, id: number, what: string): T {
-    const value = map.get(id);
-    if (value === undefined) throw new Error(`no ${what} with id ${id} on the I/O side`);
-    return value;
+    return map.get(id) ?? missing(what, id);
   }
 
   protected out(id: number): OutgoingBody {
@@ -37,7 +40,28 @@ export class SessionResources {
   }
 
   protected in(id: number): IncomingBody {
-    return this.get(this.incoming, id, 'input stream');
+    return this.incomingBody(id) ?? missing('input stream', id);
+  }
+
+  /** The input stream `id`, if the guest holds it. */
+  protected incomingBody(id: number): IncomingBody | undefined {
+    const current = this.current;
+    return current?.body && id === current.firstId ? current.body : this.incoming.get(id);
+  }
+
+  /** Forgets the input stream `id` (the guest dropped it) and returns it. */
+  protected forgetIncoming(id: number): IncomingBody | undefined {
+    const current = this.current;
+    const body = this.incomingBody(id);
+    if (body && body === current?.body) current.body = undefined;
+    else this.incoming.delete(id);
+    return body;
+  }
+
+  /** The call whose response-outparam is `id`: only the current call's is. */
+  protected outparam(id: number): IncomingCall {
+    const current = this.current;
+    return current && id === current.outparamId ? current.call : missing('response-outparam', id);
   }
 
   protected claim(id: number): OutgoingBody {
@@ -55,9 +79,7 @@ export class SessionResources {
 
   /** The guest handles `call` now, its body and outparam under the ids it chose. */
   protected beginCall(call: IncomingCall, bodyId: number, outparamId: number): void {
-    this.incoming.set(bodyId, call.body);
-    this.outparams.set(outparamId, call);
-    this.current = { call, firstId: bodyId, outparamId };
+    this.current = { call, firstId: bodyId, outparamId, body: call.body };
   }
 
   /**
@@ -70,22 +92,13 @@ export class SessionResources {
     if (!current) return;
     this.current = undefined;
     current.call.returned();
-    // Called once per request served. The call's own body and outparam go first; what else it left
-    // is found in one pass over each collection, which is most often empty by then.
+    // Called once per request served. The call's own body goes first; what else it left is found in
+    // one pass over each collection, which is most often empty.
     const first = current.firstId;
-    this.incoming.get(first)?.drop();
-    this.incoming.delete(first);
-    this.outparams.delete(current.outparamId);
-    closeFrom(this.outgoing, first, (body) => {
-      body.end();
-    });
-    closeFrom(this.incoming, first, (body) => {
-      body.drop();
-    });
-    closeFrom(this.exchanges, first, (exchange) => {
-      exchange.drop();
-    });
-    closeFrom(this.outparams, first);
+    current.body?.drop();
+    closeFrom(this.outgoing, first, end);
+    closeFrom(this.incoming, first, drop);
+    closeFrom(this.exchanges, first, drop);
     forgetFrom(this.claimed, first);
     forgetFrom(this.released, first);
     if (this.failed.length > 0) this.failed = this.failed.filter((id) => id < first);
@@ -93,22 +106,34 @@ export class SessionResources {
 
   /** The guest is gone: cancel whatever it left running. */
   close(): void {
+    this.current?.body?.drop();
     this.current = undefined;
     for (const exchange of this.exchanges.values()) exchange.drop();
     for (const body of this.incoming.values()) body.drop();
     for (const body of this.outgoing.values()) body.fail(new Error('guest instance closed'));
-    for (const map of [this.outgoing, this.incoming, this.exchanges, this.outparams]) map.clear();
+    for (const map of [this.outgoing, this.incoming, this.exchanges]) map.clear();
     this.claimed.clear();
     this.released.clear();
   }
 }
 
+const end = (body: OutgoingBody): void => {
+  body.end();
+};
+const drop = (dropped: { drop(): void }): void => {
+  dropped.drop();
+};
+
+function missing(what: string, id: number): never {
+  throw new Error(`no ${what} with id ${id} on the I/O side`);
+}
+
 /** Removes the entries of `from` with ids from `first` on, closing each. */
-function closeFrom<T>(from: Map<number, T>, first: number, close?: (value: T) => void): void {
+function closeFrom<T>(from: Map<number, T>, first: number, close: (value: T) => void): void {
   if (from.size === 0) return;
   for (const [id, value] of from) {
     if (id < first) continue;
-    close?.(value);
+    close(value);
     from.delete(id);
   }
 }

@@ -1,4 +1,4 @@
-import type { Codec } from '../../bridge/codec.js';
+import { EntriesMemo, type Codec } from '../../bridge/codec.js';
 import type { OperationHandler, Reply } from '../../bridge/io-end.js';
 import { FutureState, Op, PollKind, Status } from '../../bridge/ops.js';
 import { encodeRequestHead } from '../../bridge/request-head.js';
@@ -36,6 +36,7 @@ const WHOLE_BODY_BYTES = 64 * 1024;
  */
 export class IoSession extends SessionResources {
   private readonly prefetch: PrefetchSlots;
+  private readonly responseHeaders = new EntriesMemo();
 
   constructor(private readonly options: SessionOptions) {
     super();
@@ -105,13 +106,11 @@ export class IoSession extends SessionResources {
         );
       }
       case Op.InDrop: {
-        const id = a.readU32();
-        const body = this.incoming.get(id);
+        const body = this.forgetIncoming(a.readU32());
         if (body) {
           body.drop();
           this.prefetch.forget(body);
         }
-        this.incoming.delete(id);
         return done;
       }
       case Op.InPrefetch: {
@@ -142,9 +141,9 @@ export class IoSession extends SessionResources {
       }
       case Op.Respond:
       case Op.RespondWhole: {
-        const call = this.get(this.outparams, a.readU32(), 'response-outparam');
+        const call = this.outparam(a.readU32());
         const status = a.readU32();
-        const headers = a.readEntries() ?? [];
+        const headers = this.responseHeaders.read(a) ?? [];
         // A whole body is read from the ring, which the guest reuses: copied.
         call.respond(
           status,
@@ -154,7 +153,7 @@ export class IoSession extends SessionResources {
         return done;
       }
       case Op.RespondError:
-        this.get(this.outparams, a.readU32(), 'response-outparam').fail(a.readStr(), a.readStr());
+        this.outparam(a.readU32()).fail(a.readStr(), a.readStr());
         return done;
       case Op.Failed: {
         const ids = this.failed;
@@ -228,7 +227,7 @@ export class IoSession extends SessionResources {
         exchange?.awaited();
         out.push({ ready: () => exchange?.ready ?? true, changed: exchange?.changed });
       } else if (kind === PollKind.Input) {
-        const body = this.incoming.get(id);
+        const body = this.incomingBody(id);
         out.push({
           ready: () => (body ? body.readable || this.prefetch.holds(body) : true),
           changed: body?.changed,
