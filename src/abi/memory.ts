@@ -1,3 +1,4 @@
+import { latin1 } from '../util/slice.js';
 import { hex, violation } from './trap.js';
 
 type Realloc = (oldPtr: number, oldSize: number, align: number, newSize: number) => number;
@@ -74,7 +75,7 @@ export class GuestMemory {
         break;
       }
     }
-    if (ascii) return bytes.toString('latin1', ptr, ptr + len);
+    if (ascii) return latin1(bytes, ptr, ptr + len);
     try {
       return utf8.decode(bytes.subarray(ptr, ptr + len));
     } catch {

@@ -1,4 +1,5 @@
 import type { FieldEntry } from '../engine/fields.js';
+import { utf8 } from '../util/slice.js';
 
 /** Strings up to this length are tried as ASCII first. */
 const SHORT = 64;
@@ -121,7 +122,7 @@ export class Codec {
   readStr(): string {
     const len = this.readU32();
     const at = this.room(len);
-    return this.buf.toString('utf8', at, at + len);
+    return utf8(this.buf, at, at + len);
   }
 
   /** Moves past a string or bytes, unread. */

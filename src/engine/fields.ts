@@ -1,3 +1,5 @@
+import { utf8 } from '../util/slice.js';
+
 /** Headers that belong to one connection, not to the message: each side manages its own. */
 export const HOP_BY_HOP = new Set([
   'connection',
@@ -17,7 +19,7 @@ export const toWire = (s: string): string =>
 /** Bytes from the wire, given as latin1 characters or a buffer, decoded as UTF-8. */
 export const fromWire = (x: string | Buffer): string =>
   typeof x !== 'string'
-    ? x.toString('utf8')
+    ? utf8(x, 0, x.length)
     : !NON_ASCII.test(x)
       ? x
       : Buffer.from(x, 'latin1').toString('utf8');

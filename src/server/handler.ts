@@ -81,9 +81,9 @@ export async function createRequestHandler(
 
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     pollChannels();
-    const started = performance.now();
     const call = new ServerCall(req, res, maxBody);
     if (accessLog) {
+      const started = performance.now();
       res.once('close', () => {
         const ms = (performance.now() - started).toFixed(1);
         const who = call.instance < 0 ? '-' : String(call.instance);
