@@ -37,8 +37,8 @@ function decodeRequestHead(c: Codec): IncomingRequestHead {
  * Where the guest thread keeps the heads of the requests it serves, as they
  * are taken from the inbox or an answer (which are then reused): one
  * buffer, copied into at each call. A head lives as long as its call, as
- * the handles that reach it do; a new buffer for each cost the guest
- * thread a tenth of its work on a hello request.
+ * the handles that reach it do; a new buffer for each cost about 0.15 µs
+ * of the guest thread's 3.2 on a hello request.
  */
 export class RequestHeads {
   private buf = Buffer.alloc(4096);
