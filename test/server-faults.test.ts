@@ -264,6 +264,35 @@ void describe('faults: request bodies', () => {
     });
   });
 
+  void it('should give the guest a stream error when the client disconnects mid-download', async () => {
+    await withServer(routes, { workers: 1, trace: true }, async (s) => {
+      const { port } = new URL(s.url);
+      const socket = net.connect(Number(port), '127.0.0.1');
+      socket.on('error', () => undefined);
+      let received = '';
+      socket.on('data', (chunk: Buffer) => {
+        received += chunk.toString('latin1');
+      });
+      // One line every 100 ms: the response waits for the guest, not for the socket, when the client goes.
+      socket.write('GET /slow-write?n=20&ms=100 HTTP/1.1\r\nHost: x\r\n\r\n');
+      await eventually(() => received.includes('chunk 1\n'), 'the second line');
+      socket.destroy();
+      await eventually(
+        () => /streams\.write\(\d+, <\d+ bytes>\) -> err\(/.test(s.stderr()),
+        "the guest's failed write",
+      );
+      assert.doesNotMatch(
+        s.stderr(),
+        /types\.finish-outgoing-stream/,
+        'the guest stopped at the failed write',
+      );
+      await eventually(() => s.access.length === 1, 'the access-log line');
+      const r = await request(`${s.url}/count`);
+      assert.equal(r.text, 'count: 0\n');
+      assert.deepEqual(s.events, [], 'the instance survived');
+    });
+  });
+
   void it('should give the guest a stream error when the client disconnects mid-upload', async () => {
     await withServer(routes, { workers: 1, trace: true }, async (s) => {
       const { port } = new URL(s.url);
