@@ -8,9 +8,12 @@ export type Route = { serve: true } | { serve: false; redirect?: string };
  */
 export function route(prefix: string, path: string): Route {
   if (prefix.endsWith('/')) {
-    if (path.startsWith(prefix)) return { serve: true };
+    if (path.startsWith(prefix)) return SERVE;
     if (path === prefix.slice(0, -1)) return { serve: false, redirect: prefix };
-    return { serve: false };
+    return NOT_FOUND;
   }
-  return path === prefix ? { serve: true } : { serve: false };
+  return path === prefix ? SERVE : NOT_FOUND;
 }
+
+const SERVE: Route = { serve: true };
+const NOT_FOUND: Route = { serve: false };
