@@ -143,6 +143,15 @@ export class Codec {
     return this.buf.subarray(at, at + len);
   }
 
+  /** A copy of the bytes {@link readBytes} would view: the reader's own. */
+  copyBytes(): Buffer {
+    const len = this.readU32();
+    const at = this.room(len);
+    const out = Buffer.allocUnsafe(len);
+    this.buf.copy(out, 0, at, at + len);
+    return out;
+  }
+
   readEntries(): FieldEntry[] | undefined {
     const n = this.readI32();
     if (n < 0) return undefined;

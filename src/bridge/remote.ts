@@ -115,7 +115,7 @@ export class Remote {
     if (state === FutureState.Err) return { tag: 'err', errorTag: r.readStr(), message: r.readStr() };
     const status = r.readU32();
     const headers = r.readEntries() ?? [];
-    if (r.readU32() === 1) this.local.add(bodyId, new Uint8Array(r.readBytes()), r.readEntries());
+    if (r.readU32() === 1) this.local.add(bodyId, r.copyBytes(), r.readEntries());
     return { tag: 'ok', bodyId, status, headers };
   }
 

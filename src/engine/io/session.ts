@@ -145,11 +145,7 @@ export class IoSession extends SessionResources {
         const status = a.readU32();
         const headers = this.responseHeaders.read(a) ?? [];
         // A whole body is read from the ring, which the guest reuses: copied.
-        call.respond(
-          status,
-          headers,
-          op === Op.Respond ? this.claim(a.readU32()) : Buffer.from(a.readBytes()),
-        );
+        call.respond(status, headers, op === Op.Respond ? this.claim(a.readU32()) : a.copyBytes());
         return done;
       }
       case Op.RespondError:
