@@ -4,7 +4,7 @@ import { utf8 } from '../util/slice.js';
 /** Strings up to this length are tried as ASCII first. */
 const SHORT = 64;
 /** Header lists whose bound passes this are counted exactly. */
-const COUNTED = 64 * 1024;
+const COUNTED = 8 * 1024;
 
 /**
  * A cursor over part of the channel's shared memory: the guest thread encodes
@@ -39,7 +39,7 @@ export class Codec {
     return 4 + (s.length <= SHORT ? 3 * s.length : Buffer.byteLength(s));
   }
 
-  /** Bytes {@link entries} takes for `list`, at most; a large list is counted, not refused for its bound. */
+  /** Bytes {@link entries} takes for `list`, at most; a list past 8 KiB is counted, not refused for its bound. */
   static entriesSize(list: readonly FieldEntry[] | undefined): number {
     let n = 4;
     for (const [name, value] of list ?? []) n += Codec.strSize(name) + Codec.strSize(value);
