@@ -51,8 +51,8 @@ const mtimes = (paths: string[]): number[] => paths.flatMap(filesUnder).map((f) 
  * runs `npx`.
  */
 function current(): boolean {
-  const outputs = mtimes([OUT]);
   if (!existsSync(`${OUT}/cli/bin.js`) || !existsSync(`${OUT}/guest/worker.cjs`)) return false;
+  const outputs = mtimes([OUT]);
   const esbuild = createRequire(import.meta.url).resolve('esbuild/package.json');
   const inputs = mtimes(['dist/src', 'dist/scripts/bundle.js', esbuild]);
   return Math.min(...outputs) > Math.max(...inputs);

@@ -144,8 +144,7 @@ export class InstancePool {
     let finishing = 0;
     for (const instance of this.instances) if (instance.finishing) finishing++;
     if (this.waiting.length + this.prefetched >= this.options.queue + finishing) {
-      // Calls whose clients left give their places back.
-      this.waiting = this.waiting.filter((waiting) => !waiting.res.closed);
+      this.dropLeft();
       if (this.waiting.length + this.prefetched >= this.options.queue + finishing) return 'full';
     }
     this.waiting.push(call);
@@ -162,12 +161,17 @@ export class InstancePool {
 
   /**
    * The first waiting call whose client is still there. Calls whose clients
-   * left are dropped here, or when the queue looks full: a listener on every
+   * left are dropped here, or by {@link dropLeft}: a listener on every
    * waiting call cost more.
    */
   private firstWaiting(): ServerCall | undefined {
     while (this.waiting[0]?.res.closed) this.waiting.shift();
     return this.waiting[0];
+  }
+
+  /** Drops every waiting call whose client left (the queue looks full, or the pool counts its load). */
+  private dropLeft(): void {
+    this.waiting = this.waiting.filter((call) => !call.res.closed);
   }
 
   /** Takes the first waiting call whose client is still there. */
@@ -190,7 +194,7 @@ export class InstancePool {
 
   /** Calls running or waiting. */
   get load(): number {
-    this.waiting = this.waiting.filter((call) => !call.res.closed);
+    this.dropLeft();
     return this.waiting.length + this.instances.filter((i) => i.state === 'busy').length;
   }
 
