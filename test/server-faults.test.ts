@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import http from 'node:http';
 import net from 'node:net';
 import { describe, it } from 'node:test';
+import { INBOX_SLOTS } from '../src/bridge/layout.js';
 import { pattern } from './helpers/origin.js';
 import { guest, repoPath } from './helpers/paths.js';
 import { eventually, request, withServer, type Reply } from './helpers/server.js';
@@ -206,19 +207,19 @@ void describe('faults: load', () => {
   });
 
   void it('should take a waiting call out of the queue when its client leaves', async () => {
-    await withServer(routes, { workers: 1, queue: 10 }, async (s) => {
+    await withServer(routes, { workers: 1, queue: INBOX_SLOTS + 2 }, async (s) => {
       const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-      // One call runs for 3 s, eight wait in the instance's inbox, the tenth waits in the queue.
+      // One call runs for 3 s, a full inbox of them waits in the instance, the next one waits in the queue.
       const running = request(`${s.url}/sleep?ms=3000`);
       await pause(300);
-      const inboxed = Array.from({ length: 8 }, () => request(`${s.url}/hello`));
+      const inboxed = Array.from({ length: INBOX_SLOTS }, () => request(`${s.url}/hello`));
       await pause(300);
       const leaving = http.get(`${s.url}/hello`, { agent: false });
       leaving.on('error', () => undefined);
       await pause(300);
       leaving.destroy();
       await pause(300);
-      // Its place is free again: the queue holds 8 + 2, and the third is one too many.
+      // Its place is free again: the queue holds a full inbox and 2 more, and the third is one too many.
       const later = [];
       for (let k = 0; k < 3; k++) {
         later.push(request(`${s.url}/hello`));

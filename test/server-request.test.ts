@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { INBOX_SLOTS } from '../src/bridge/layout.js';
 import { fnv1a64, pattern } from './helpers/origin.js';
 import { guest, repoPath } from './helpers/paths.js';
 import { eventually, rawExchange, request, startServer, type TestServer } from './helpers/server.js';
@@ -75,9 +76,9 @@ void describe('serving: the incoming request as the guest sees it', () => {
   });
 
   void it('should give each of many requests waiting for one instance its own head', async () => {
-    // Twenty at once: most wait in the instance's inbox, whose slots are refilled while the guest works.
+    // More at once than the inbox has slots: most wait there, and its slots are refilled while the guest works.
     const replies = await Promise.all(
-      Array.from({ length: 20 }, (_, k) =>
+      Array.from({ length: INBOX_SLOTS + 8 }, (_, k) =>
         request(`${s.url}/n/${k}?k=${k}`, { method: k % 2 ? 'PUT' : 'GET', headers: { 'x-k': `v${k}-x` } }),
       ),
     );

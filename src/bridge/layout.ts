@@ -9,6 +9,17 @@
  * order. A call's answer comes back in the reply area. Ring positions are
  * 32-bit counters that wrap; the ring's size is a power of two.
  */
+
+/**
+ * Slots in a serving instance's inbox, and room for a request head in each
+ * (a bigger one is handed over the usual way). As many as the connections a
+ * load generator commonly keeps busy: a guest that finds its inbox empty
+ * while requests wait in the pool's queue sleeps, and is woken, for nothing.
+ */
+export const INBOX_SLOTS = 32;
+export const SLOT_BYTES = 16 * 1024;
+export const INBOX_BYTES = INBOX_SLOTS * SLOT_BYTES;
+
 export const Ctl = {
   /** Ring write position; the guest advances it, the I/O thread waits on it. */
   Tail: 0,
@@ -27,9 +38,9 @@ export const Ctl = {
   /** The first of the inbox's {@link INBOX_SLOTS} slot states: {@link Inbox}. */
   Inbox: 7,
   /** The first of {@link PREFETCH_SLOTS} words: the token of each prefetch slot's latest fill. */
-  Prefetched: 15,
+  Prefetched: 7 + INBOX_SLOTS,
   /** 1 while the guest sleeps for a prefetch slot to be filled. */
-  PrefetchAwaited: 17,
+  PrefetchAwaited: 9 + INBOX_SLOTS,
 } as const;
 
 /**
@@ -42,7 +53,7 @@ export const Ctl = {
  */
 export const Inbox = { Empty: 0, Filled: 1, Taking: 2 } as const;
 
-const CONTROL_BYTES = 128;
+const CONTROL_BYTES = 256;
 /** The largest answer: a 1 MiB read plus its header, with room to spare. */
 const REPLY_BYTES = 1024 * 1024 + 64 * 1024;
 /** Room for a few 1 MiB writes in flight: the bound on what a guest can queue. */
@@ -55,11 +66,6 @@ export const WRAP = 0xffffffff;
 export const CALL = 1;
 /** Flag of a one-way message that lets go of something: no sign of when the guest's next call comes. */
 export const DROP = 2;
-
-/** Slots in the inbox, and room for a request head in each; a bigger one is handed over the usual way. */
-export const INBOX_SLOTS = 8;
-export const SLOT_BYTES = 16 * 1024;
-export const INBOX_BYTES = INBOX_SLOTS * SLOT_BYTES;
 
 /**
  * Two prefetch slots: while the guest thread reads what one brought, the

@@ -97,13 +97,17 @@ export class InstancePool {
 
   /**
    * While every instance is busy, puts waiting calls in the inboxes of busy
-   * instances (lowest-numbered first), so each guest takes its next request
-   * without waiting for this thread.
+   * instances, each to the one with the fewest waiting there (the
+   * lowest-numbered of those), so each guest takes its next request without
+   * waiting for this thread, and none holds calls another could run sooner.
    */
   private prefetch(): void {
-    for (const instance of this.instances) {
-      for (let next = this.firstWaiting(); next && instance.prefetch(next); next = this.firstWaiting())
-        this.waiting.shift();
+    for (let next = this.firstWaiting(); next; next = this.firstWaiting()) {
+      let to: ServingInstance | undefined;
+      for (const instance of this.instances)
+        if (instance.state === 'busy' && instance.inboxed < (to?.inboxed ?? Infinity)) to = instance;
+      if (!to?.prefetch(next)) return;
+      this.waiting.shift();
     }
   }
 
