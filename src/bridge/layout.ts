@@ -19,6 +19,17 @@
 export const INBOX_SLOTS = 32;
 export const SLOT_BYTES = 16 * 1024;
 export const INBOX_BYTES = INBOX_SLOTS * SLOT_BYTES;
+/** The control word of the inbox's first slot. */
+const INBOX_WORD = 7;
+
+/**
+ * Two prefetch slots: while the guest thread reads what one brought, the
+ * I/O thread fills the other with what the body brings next (see
+ * `bridge/prefetch.ts`). Each: status, end, length, then up to 1 MiB.
+ */
+export const PREFETCH_SLOTS = 2;
+export const PREFETCH_HEADER = 16;
+export const PREFETCH_SLOT_BYTES = PREFETCH_HEADER + 1024 * 1024;
 
 export const Ctl = {
   /** Ring write position; the guest advances it, the I/O thread waits on it. */
@@ -36,11 +47,11 @@ export const Ctl = {
   /** 1 while the guest sleeps for an answer, so the I/O thread knows to wake it. */
   GuestAwaiting: 6,
   /** The first of the inbox's {@link INBOX_SLOTS} slot states: {@link Inbox}. */
-  Inbox: 7,
+  Inbox: INBOX_WORD,
   /** The first of {@link PREFETCH_SLOTS} words: the token of each prefetch slot's latest fill. */
-  Prefetched: 7 + INBOX_SLOTS,
+  Prefetched: INBOX_WORD + INBOX_SLOTS,
   /** 1 while the guest sleeps for a prefetch slot to be filled. */
-  PrefetchAwaited: 9 + INBOX_SLOTS,
+  PrefetchAwaited: INBOX_WORD + INBOX_SLOTS + PREFETCH_SLOTS,
 } as const;
 
 /**
@@ -66,15 +77,6 @@ export const WRAP = 0xffffffff;
 export const CALL = 1;
 /** Flag of a one-way message that lets go of something: no sign of when the guest's next call comes. */
 export const DROP = 2;
-
-/**
- * Two prefetch slots: while the guest thread reads what one brought, the
- * I/O thread fills the other with what the body brings next (see
- * `bridge/prefetch.ts`). Each: status, end, length, then up to 1 MiB.
- */
-export const PREFETCH_SLOTS = 2;
-export const PREFETCH_HEADER = 16;
-export const PREFETCH_SLOT_BYTES = PREFETCH_HEADER + 1024 * 1024;
 
 const REPLY_OFFSET = CONTROL_BYTES;
 export const INBOX_OFFSET = REPLY_OFFSET + REPLY_BYTES;

@@ -145,11 +145,12 @@ export class InstancePool {
     }
     // An instance about to be idle takes one call past the queue: with no queue, requests sent one
     // after another must not be refused in the moment between a response's end and `handle` returning.
-    let finishing = 0;
-    for (const instance of this.instances) if (instance.finishing) finishing++;
-    if (this.waiting.length + this.prefetched >= this.options.queue + finishing) {
+    let room = this.options.queue;
+    for (const instance of this.instances) if (instance.finishing) room++;
+    const full = (): boolean => this.waiting.length + this.prefetched >= room;
+    if (full()) {
       this.dropLeft();
-      if (this.waiting.length + this.prefetched >= this.options.queue + finishing) return 'full';
+      if (full()) return 'full';
     }
     this.waiting.push(call);
     if (first) {
