@@ -147,10 +147,9 @@ export class InstancePool {
     // after another must not be refused in the moment between a response's end and `handle` returning.
     let room = this.options.queue;
     for (const instance of this.instances) if (instance.finishing) room++;
-    const full = (): boolean => this.waiting.length + this.prefetched >= room;
-    if (full()) {
+    if (this.queued >= room) {
       this.dropLeft();
-      if (full()) return 'full';
+      if (this.queued >= room) return 'full';
     }
     this.waiting.push(call);
     if (first) {
@@ -192,9 +191,9 @@ export class InstancePool {
     }
   }
 
-  /** Calls waiting in the instances' inboxes. */
-  private get prefetched(): number {
-    return this.instances.reduce((n, i) => n + i.inboxed, 0);
+  /** Calls waiting, in the queue or in the instances' inboxes. */
+  private get queued(): number {
+    return this.instances.reduce((n, i) => n + i.inboxed, this.waiting.length);
   }
 
   /** Calls running or waiting. */
