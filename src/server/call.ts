@@ -1,10 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HOP_BY_HOP, toWire, type FieldEntry } from '../engine/fields.js';
+import type { FieldEntry } from '../engine/fields.js';
 import { decodeRaw } from '../engine/io/exchange.js';
 import { IncomingBody } from '../engine/io/incoming-body.js';
-import { OutgoingBody, type Chunk } from '../engine/io/outgoing-body.js';
+import type { Chunk, OutgoingBody } from '../engine/io/outgoing-body.js';
 import { WHOLE_RESPONSE_MAX, type IncomingCall, type IncomingRequestHead } from '../engine/io/served.js';
 import { hasBody, requestHead } from './served-head.js';
+import { drained, finished, onWire } from './wire.js';
 
 const STATUS_OF_ERROR: Readonly<Record<string, number>> = { 'timeout-error': 504, 'protocol-error': 502 };
 
@@ -251,47 +252,4 @@ export class ServerCall implements IncomingCall {
     this.count(length);
     res.end(body);
   }
-}
-
-/** The last header list given and its form for `writeHead`, by identity (see `EntriesMemo`). */
-let lastWire: { headers: readonly FieldEntry[]; raw: readonly string[]; sized: boolean } | undefined;
-
-/** Response headers as `writeHead` takes them, without hop-by-hop ones; `sized`: one is content-length. */
-function onWire(headers: readonly FieldEntry[]): { raw: readonly string[]; sized: boolean } {
-  if (lastWire?.headers === headers) return lastWire;
-  const raw: string[] = [];
-  let sized = false;
-  for (const [name, value] of headers) {
-    const lower = name.toLowerCase();
-    if (HOP_BY_HOP.has(lower)) continue;
-    raw.push(name, toWire(value));
-    if (lower === 'content-length') sized = true;
-  }
-  lastWire = { headers, raw, sized };
-  return lastWire;
-}
-
-/** A body already finished, holding `bytes`. */
-function finished(bytes: Buffer): OutgoingBody {
-  const body = new OutgoingBody(bytes.length);
-  void body.write(bytes);
-  body.end();
-  return body;
-}
-
-/** Resolves when `res` can take more, rejects if it closed first. */
-function drained(res: ServerResponse): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const done = (): void => {
-      res.off('drain', done);
-      res.off('close', closed);
-      resolve();
-    };
-    const closed = (): void => {
-      res.off('drain', done);
-      reject(new Error('the client disconnected'));
-    };
-    res.once('drain', done);
-    res.once('close', closed);
-  });
 }
